@@ -1,0 +1,102 @@
+# Poise - build, run and test. `make run` and `make test` are the two
+# commands of the README; both install missing Debian packages first.
+
+CC ?= cc
+BUILD := build
+WARN := -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2
+BASE_CFLAGS := -std=c17 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
+	-Isrc -I$(BUILD)/gen -I/usr/include/postgresql -MMD -MP
+REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
+SAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -licui18n -licuuc -lpthread
+
+SRCS := $(sort $(wildcard src/base/*.c src/core/*.c src/store/*.c \
+	src/gateway/*.c src/app/*.c src/http/*.c src/jobs/*.c src/cli/*.c))
+LIB_SRCS := $(sort $(wildcard src/base/*.c src/core/*.c))
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+GEN := $(BUILD)/gen/migrations.c
+UNIT_SRCS := $(shell find tests/unit -name '*.c' 2>/dev/null | sort)
+
+REL_OBJS := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRCS) $(GEN))
+SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(SRCS) $(GEN))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(UNIT_SRCS) $(LIB_SRCS))
+
+.PHONY: all run test deps unit api api-sqlite api-pg checkstyle lint-openapi \
+	bench clean format
+
+all: $(BUILD)/poise
+
+deps:
+	@scripts/deps
+
+$(GEN): tools/embed-migrations $(MIGRATIONS)
+	@mkdir -p $(dir $@)
+	tools/embed-migrations $@ $(MIGRATIONS)
+
+# The generated migration table holds long string literals by design.
+$(BUILD)/rel/$(BUILD)/gen/%.o $(BUILD)/san/$(BUILD)/gen/%.o: \
+	EXTRA_CFLAGS := -Wno-overlength-strings
+
+$(BUILD)/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) $(EXTRA_CFLAGS) -Itests/unit -c $< -o $@
+
+$(BUILD)/poise: $(REL_OBJS)
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/poise-san: $(SAN_OBJS)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/unit_tests: $(UNIT_OBJS)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
+
+# The first of the two README commands: build, migrate, load the demo
+# practice on first run, serve on http://127.0.0.1:8080.
+run: deps $(BUILD)/poise
+	@mkdir -p var
+	$(BUILD)/poise serve --db $${POISE_DB:-var/poise.db} --demo
+
+# The second: build everything and run every test.
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/poise-san $(BUILD)/unit_tests
+	@$(MAKE) --no-print-directory unit checkstyle api-sqlite api-pg \
+		lint-openapi
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+checkstyle:
+	tools/checkstyle
+
+api-sqlite: $(BUILD)/poise-san
+	POISE_TEST_ENGINE=sqlite POISE_BIN=$(BUILD)/poise-san \
+		node --test --test-concurrency=2 tests/api/
+
+api-pg: $(BUILD)/poise-san
+	scripts/with-postgres env POISE_TEST_ENGINE=postgres \
+		POISE_BIN=$(BUILD)/poise-san \
+		node --test --test-concurrency=2 tests/api/
+
+lint-openapi: node_modules/.package-lock.json
+	npx --no-install redocly lint docs/openapi.yaml
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+bench: $(BUILD)/poise
+	bench/run
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*/*.h) $(UNIT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,162 @@
+/*
+ * clinic.c - create, read, update and list clinics.
+ */
+#include "app/clinic.h"
+
+#include <string.h>
+#include <unicode/ucal.h>
+
+#include "base/assert.h"
+#include "base/crypto.h"
+#include "store/clinics.h"
+
+bool
+app_timezone_is_valid(const char *tz)
+{
+    UChar id[64];
+    UChar canon[64];
+    UBool is_system = 0;
+    UErrorCode status = U_ZERO_ERROR;
+    size_t n = strlen(tz);
+
+    if (n == 0 || n >= sizeof(id) / sizeof(id[0]) ||
+        strcmp(tz, "Etc/Unknown") == 0)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        id[i] = (UChar)(unsigned char)tz[i];
+    ucal_getCanonicalTimeZoneID(id, -1, canon, 64, &is_system, &status);
+    return U_SUCCESS(status) && is_system;
+}
+
+static void
+apply(struct clinic *c, const struct clinic_patch *in)
+{
+    const struct clinic *v = &in->v;
+
+    for (int f = 0; f < CLINIC_F__COUNT; f++) {
+        if (!in->set[f])
+            continue;
+        switch ((enum clinic_field)f) {
+        case CLINIC_F_NAME: c->name = v->name; break;
+        case CLINIC_F_LINE1: c->line1 = v->line1; break;
+        case CLINIC_F_LINE2: c->line2 = v->line2; break;
+        case CLINIC_F_CITY: c->city = v->city; break;
+        case CLINIC_F_STATE: c->state = v->state; break;
+        case CLINIC_F_POSTAL_CODE: c->postal_code = v->postal_code; break;
+        case CLINIC_F_COUNTRY: c->country = v->country; break;
+        case CLINIC_F_TIMEZONE: c->timezone = v->timezone; break;
+        case CLINIC_F_CURRENCY: c->currency = v->currency; break;
+        case CLINIC_F_TAX_RATE_BPS: c->tax_rate_bps = v->tax_rate_bps; break;
+        case CLINIC_F_ARCHIVED: c->archived = v->archived; break;
+        default: ASSERT(!"unreachable");
+        }
+    }
+}
+
+static enum err
+check(const struct clinic *c, struct errinfo *ei)
+{
+    enum err rc = clinic_check(c, ei);
+
+    if (rc)
+        return rc;
+    if (c->timezone == NULL || !app_timezone_is_valid(c->timezone))
+        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "timezone",
+                           "unknown time zone '%s' (use an IANA name such "
+                           "as 'America/Chicago')",
+                           c->timezone != NULL ? c->timezone : "");
+    return ERR_OK;
+}
+
+static json_t *
+summary(const struct clinic *c)
+{
+    json_t *s = json_object();
+
+    json_put(s, "name", json_string(c->name));
+    json_put(s, "timezone", json_string(c->timezone));
+    json_put(s, "tax_rate_bps", json_integer(c->tax_rate_bps));
+    json_put(s, "archived", json_boolean(c->archived));
+    return s;
+}
+
+enum err
+app_clinic_create(struct app_ctx *ctx, const struct clinic_patch *in,
+                  struct clinic *out, struct errinfo *ei)
+{
+    struct clinic c = {
+        .country = "US",
+        .currency = "USD",
+        .timezone = "America/New_York",
+    };
+    enum err rc;
+
+    apply(&c, in);
+    rc = check(&c, ei);
+    if (rc)
+        return rc;
+    c.id = id_new(ctx->a, "cln", ctx->now_ms);
+    if (c.id == NULL)
+        return ERR_LIMIT;
+    c.created_at_ms = ctx->now_ms;
+    c.updated_at_ms = ctx->now_ms;
+    rc = store_clinic_insert(ctx->db, ctx->a, ctx->account_id, &c, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    rc = app_audit(ctx, "clinic.create", "clinic", c.id, summary(&c), ei);
+    if (rc == ERR_OK)
+        *out = c;
+    return rc;
+}
+
+enum err
+app_clinic_get(struct app_ctx *ctx, const char *id, struct clinic *out,
+               struct errinfo *ei)
+{
+    enum err rc = store_clinic_get(ctx->db, ctx->a, ctx->account_id, id, out,
+                                   ei);
+
+    if (rc == ERR_NOT_FOUND)
+        return app_not_found(ei, "clinic", id, "id");
+    if (rc)
+        return app_store_fail(rc, ei);
+    return ERR_OK;
+}
+
+enum err
+app_clinic_update(struct app_ctx *ctx, const char *id,
+                  const struct clinic_patch *in, struct clinic *out,
+                  struct errinfo *ei)
+{
+    struct clinic c;
+    enum err rc = app_clinic_get(ctx, id, &c, ei);
+
+    if (rc)
+        return rc;
+    apply(&c, in);
+    rc = check(&c, ei);
+    if (rc)
+        return rc;
+    c.updated_at_ms = ctx->now_ms;
+    rc = store_clinic_update(ctx->db, ctx->a, ctx->account_id, &c, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    rc = app_audit(ctx, "clinic.update", "clinic", c.id, summary(&c), ei);
+    if (rc == ERR_OK)
+        *out = c;
+    return rc;
+}
+
+enum err
+app_clinic_list(struct app_ctx *ctx, const struct page *page,
+                struct clinic **out, size_t *count, bool *has_more,
+                struct errinfo *ei)
+{
+    enum err rc = store_clinic_list(ctx->db, ctx->a, ctx->account_id,
+                                    page->limit, page->starting_after, out,
+                                    count, has_more, ei);
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    return ERR_OK;
+}

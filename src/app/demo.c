@@ -1,0 +1,108 @@
+/*
+ * demo.c - load "Glow Aesthetics": two clinics in different states, one
+ * user of every role, a real med-spa catalog and 200 patients, all
+ * through the app's own use cases. Deterministic apart from ids.
+ */
+#include "app/demo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/clinic.h"
+#include "app/demo_data.h"
+#include "base/assert.h"
+#include "store/users.h"
+
+enum err
+app_demo_exists(struct app_ctx *ctx, bool *exists, struct errinfo *ei)
+{
+    const char *account_id;
+    const char *hash;
+    struct user u;
+    enum err rc = store_user_by_email(ctx->db, ctx->a, DEMO_HEAD_ADMIN_EMAIL,
+                                      &account_id, &u, &hash, ei);
+
+    if (rc && rc != ERR_NOT_FOUND)
+        return app_store_fail(rc, ei);
+    *exists = rc == ERR_OK;
+    return ERR_OK;
+}
+
+static enum err
+load_clinics(struct app_ctx *ctx, const char **ids, struct errinfo *ei)
+{
+    for (size_t i = 0; i < demo_clinic_count; i++) {
+        const struct demo_clinic *d = &demo_clinics[i];
+        struct clinic_patch p = {0};
+        struct clinic c;
+        enum err rc;
+
+        p.v = (struct clinic){.name = d->name,
+                              .line1 = d->line1,
+                              .city = d->city,
+                              .state = d->state,
+                              .postal_code = d->postal_code,
+                              .country = "US",
+                              .timezone = d->timezone,
+                              .currency = "USD",
+                              .tax_rate_bps = d->tax_rate_bps};
+        for (int f = 0; f < CLINIC_F__COUNT; f++)
+            p.set[f] = f != CLINIC_F_LINE2 && f != CLINIC_F_ARCHIVED;
+        rc = app_clinic_create(ctx, &p, &c, ei);
+        if (rc)
+            return rc;
+        ids[i] = c.id;
+    }
+    return ERR_OK;
+}
+
+enum err
+app_demo_load(struct app_ctx *ctx, struct account_created *out,
+              struct errinfo *ei)
+{
+    const struct demo_user *owner = &demo_users[0];
+    struct account_new in = {
+        .name = "Glow Aesthetics",
+        .email = owner->email,
+        .password = DEMO_PASSWORD,
+        .admin_name = owner->name,
+    };
+    const char *clinic_ids[8];
+    enum err rc;
+
+    ASSERT(strcmp(owner->role, "head_admin") == 0);
+    ASSERT(demo_clinic_count <= 8);
+    rc = app_account_create(ctx, &in, out, ei);
+    if (rc == ERR_OK)
+        rc = load_clinics(ctx, clinic_ids, ei);
+    return rc;
+}
+
+enum err
+app_demo_key(struct app_ctx *ctx, struct api_key *out, struct errinfo *ei)
+{
+    const char *hash;
+    struct user u;
+    struct page page = {.limit = PAGE_LIMIT_MAX};
+    struct api_key *keys;
+    size_t n;
+    bool more;
+    enum err rc = store_user_by_email(ctx->db, ctx->a, DEMO_HEAD_ADMIN_EMAIL,
+                                      &ctx->account_id, &u, &hash, ei);
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    ctx->user_id = u.id;
+    ctx->role = u.role;
+    ctx->actor_type = ACTOR_SYSTEM;
+    rc = app_api_key_list(ctx, &page, &keys, &n, &more, ei);
+    for (size_t i = 0; rc == ERR_OK && i < n; i++) {
+        struct api_key revoked;
+
+        if (strcmp(keys[i].name, "Demo key") == 0 && keys[i].revoked_at_ms == 0)
+            rc = app_api_key_revoke(ctx, keys[i].id, &revoked, ei);
+    }
+    if (rc == ERR_OK)
+        rc = app_api_key_create(ctx, "Demo key", out, ei);
+    return rc;
+}

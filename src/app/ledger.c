@@ -1,0 +1,131 @@
+/*
+ * ledger.c - find-or-create ledger accounts and post transfers.
+ *
+ * The overdraft rule is checked against the balance read under the row's
+ * lock (the UPDATE ... RETURNING in store_ledger_entry_insert), so two
+ * concurrent transfers cannot both spend the same balance.
+ */
+#include "app/ledger.h"
+
+#include <string.h>
+
+#include "base/assert.h"
+#include "base/crypto.h"
+#include "base/money.h"
+
+enum err
+app_ledger_account(struct app_ctx *ctx, const char *owner_type,
+                   const char *owner_id, const char *kind,
+                   const char *currency, enum ledger_normal normal,
+                   bool allow_negative, const char **id, struct errinfo *ei)
+{
+    struct ledger_account la = {
+        .owner_type = owner_type,
+        .owner_id = owner_id,
+        .kind = kind,
+        .currency = currency,
+        .normal = normal,
+        .allow_negative = allow_negative,
+        .created_at_ms = ctx->now_ms,
+    };
+    struct ledger_account found;
+    bool exists;
+    enum err rc;
+
+    ASSERT(currency_by_code(str_c(currency)) != NULL);
+    rc = store_ledger_account_find(ctx->db, ctx->a, ctx->account_id, &la,
+                                   &found, &exists, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    if (exists) {
+        *id = found.id;
+        return ERR_OK;
+    }
+    la.id = id_new(ctx->a, "la", ctx->now_ms);
+    if (la.id == NULL)
+        return ERR_LIMIT;
+    rc = store_ledger_account_insert(ctx->db, ctx->a, ctx->account_id, &la,
+                                     ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    *id = la.id;
+    return ERR_OK;
+}
+
+static enum err
+post_entry(struct app_ctx *ctx, const char *transfer_id, int seq,
+           const struct ledger_entry *e, const char *currency,
+           struct errinfo *ei)
+{
+    struct ledger_account before;
+    int64_t after;
+    enum err rc;
+
+    rc = store_ledger_entry_insert(ctx->db, ctx->a, ctx->account_id,
+                                   transfer_id, seq, e, currency, &before,
+                                   ei);
+    if (rc == ERR_NOT_FOUND)
+        return errinfo_set(ei, ERR_INTERNAL, "internal_error", NULL,
+                           "no ledger account '%s'", e->ledger_account_id);
+    if (rc)
+        return app_store_fail(rc, ei);
+    /* One currency per transfer: every account must hold it. */
+    ASSERT(strcmp(before.currency, currency) == 0);
+    rc = ledger_balance_apply(before.balance_minor, ledger_entry_delta(e),
+                              before.normal, before.allow_negative, &after);
+    if (rc == ERR_RULE)
+        return errinfo_set(ei, ERR_RULE, "insufficient_balance", NULL,
+                           "the balance is too low for this");
+    if (rc)
+        return errinfo_set(ei, rc, "amount_too_large", NULL,
+                           "the balance would overflow");
+    return ERR_OK;
+}
+
+enum err
+app_ledger_post(struct app_ctx *ctx, const char *currency,
+                const struct ledger_transfer *t, const char *reason,
+                const char *source_type, const char *source_id,
+                const char **transfer_id, struct errinfo *ei)
+{
+    const struct currency_info *ci = currency_by_code(str_c(currency));
+    char *id;
+    enum err rc;
+
+    ASSERT(ci != NULL && ci->numeric == t->currency);
+    ASSERT(db_in_tx(ctx->db));
+    rc = ledger_transfer_check(t, ei);
+    if (rc)
+        return rc;
+    id = id_new(ctx->a, "ltr", ctx->now_ms);
+    if (id == NULL)
+        return ERR_LIMIT;
+    rc = store_ledger_transfer_insert(ctx->db, ctx->a, ctx->account_id, id,
+                                      currency, reason, source_type,
+                                      source_id, ctx->now_ms, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    for (size_t i = 0; i < t->entry_count; i++) {
+        rc = post_entry(ctx, id, (int)i + 1, &t->entries[i], currency, ei);
+        if (rc)
+            return rc;
+    }
+    *transfer_id = id;
+    return ERR_OK;
+}
+
+enum err
+app_ledger_balance(struct app_ctx *ctx, const char *id,
+                   int64_t *balance_minor, struct errinfo *ei)
+{
+    struct ledger_account la;
+    enum err rc = store_ledger_account_get(ctx->db, ctx->a, ctx->account_id,
+                                           id, &la, ei);
+
+    if (rc == ERR_NOT_FOUND)
+        return app_not_found(ei, "ledger account", id, "id");
+    if (rc)
+        return app_store_fail(rc, ei);
+    *balance_minor = la.balance_minor;
+    return ERR_OK;
+}

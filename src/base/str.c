@@ -1,0 +1,101 @@
+/*
+ * str.c - borrowed strings and strict number parsing.
+ */
+#include "base/str.h"
+
+#include <string.h>
+
+struct str
+str_c(const char *s)
+{
+    if (s == NULL)
+        return STR_NULL;
+    return (struct str){s, strlen(s)};
+}
+
+bool
+str_eq(struct str a, struct str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+bool
+str_eq_c(struct str a, const char *b)
+{
+    return str_eq(a, str_c(b));
+}
+
+bool
+str_has_prefix(struct str s, struct str prefix)
+{
+    return s.len >= prefix.len &&
+           (prefix.len == 0 || memcmp(s.ptr, prefix.ptr, prefix.len) == 0);
+}
+
+enum err
+str_to_i64(struct str s, int64_t min, int64_t max, int64_t *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    int64_t v = 0;
+
+    if (s.len == 0)
+        return ERR_INVALID;
+    if (s.ptr[0] == '-') {
+        neg = true;
+        i = 1;
+    }
+    if (i == s.len)
+        return ERR_INVALID;
+    for (; i < s.len; i++) {
+        char c = s.ptr[i];
+        int64_t d;
+
+        if (c < '0' || c > '9')
+            return ERR_INVALID;
+        d = c - '0';
+        if (__builtin_mul_overflow(v, 10, &v))
+            return ERR_INVALID;
+        if (__builtin_add_overflow(v, neg ? -d : d, &v))
+            return ERR_INVALID;
+    }
+    if (v < min || v > max)
+        return ERR_INVALID;
+    *out = v;
+    return ERR_OK;
+}
+
+enum err
+p_char(struct str *in, char c)
+{
+    if (in->len == 0 || in->ptr[0] != c)
+        return ERR_INVALID;
+    in->ptr++;
+    in->len--;
+    return ERR_OK;
+}
+
+void
+p_until(struct str *in, char stop, struct str *out)
+{
+    size_t i = 0;
+
+    while (i < in->len && in->ptr[i] != stop)
+        i++;
+    out->ptr = in->ptr;
+    out->len = i;
+    in->ptr += i;
+    in->len -= i;
+}
+
+bool
+str_eq_secret(struct str a, struct str b)
+{
+    unsigned char diff = 0;
+
+    if (a.len != b.len)
+        return false;
+    for (size_t i = 0; i < a.len; i++)
+        diff |= (unsigned char)(a.ptr[i] ^ b.ptr[i]);
+    return diff == 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * serve.c - `poise serve`: open and migrate the store, optionally load
+ * the demo practice, serve until SIGINT/SIGTERM, then stop gracefully:
+ * stop accepting, finish in-flight requests, close the store.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/str.h"
+#include "base/time.h"
+#include "cli/cli.h"
+#include "cli/demo.h"
+#include "http/server.h"
+
+#define SERVE_ARENA_BYTES (8u * 1024 * 1024)
+
+static const char serve_usage[] =
+    "usage: poise serve [--db URL] [--listen HOST:PORT] [--threads N]\n"
+    "                   [--demo] [--test-helpers] [--quiet]\n\n"
+    "  --db URL          SQLite path (var/poise.db, sqlite:PATH) or\n"
+    "                    postgres://...; default $POISE_DB, else "
+    "var/poise.db\n"
+    "  --listen H:P      default $POISE_LISTEN, else 127.0.0.1:8080\n"
+    "  --threads N       worker threads (default 4)\n"
+    "  --demo            load the demo practice if the database has none,\n"
+    "                    print its sign-in and a fresh demo API key\n"
+    "  --test-helpers    enable /v1/test_helpers (per-account test clock);\n"
+    "                    also POISE_TEST_HELPERS=1. Never in production.\n"
+    "  --quiet           no per-request log lines\n";
+
+static int
+parse_listen(const char *listen, char *host, size_t cap, int *port)
+{
+    const char *colon = strrchr(listen, ':');
+    int64_t p;
+
+    if (colon == NULL || (size_t)(colon - listen) >= cap ||
+        str_to_i64(str_c(colon + 1), 0, 65535, &p) != ERR_OK) {
+        fprintf(stderr, "poise: --listen must be HOST:PORT, not '%s'\n",
+                listen);
+        return 2;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    *port = (int)p;
+    return 0;
+}
+
+static int
+wait_for_signal(void)
+{
+    sigset_t set;
+    int sig = 0;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigwait(&set, &sig);
+    return sig;
+}
+
+static int
+run(const char *db, const char *host, int port, int threads, bool demo)
+{
+    int64_t t0 = time_mono_ns();
+    struct server_config cfg = {
+        .host = host,
+        .port = port,
+        .threads = threads,
+        .arena_cap_bytes = SERVE_ARENA_BYTES,
+        .connection_limit = 4000,
+    };
+    struct store *s;
+    struct server *srv;
+    struct errinfo ei;
+    int sig;
+
+    if (cli_open_store(db, threads + 2, &s) != 0)
+        return 1;
+    if (demo && cli_demo_ensure(true) != 0) {
+        store_close(s);
+        return 1;
+    }
+    errinfo_clear(&ei);
+    if (server_start(&cfg, &srv, &ei) != ERR_OK) {
+        fprintf(stderr, "poise: %s\n", ei.message);
+        store_close(s);
+        return 1;
+    }
+    printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n",
+           host, server_port(srv), store_engine_name(s), db,
+           (long long)((time_mono_ns() - t0) / 1000000));
+    fflush(stdout);
+    sig = wait_for_signal();
+    log_warn("received signal %d: stopping", sig);
+    server_stop(srv, 10000);
+    store_close(s);
+    return 0;
+}
+
+int
+cli_serve(int argc, char **argv)
+{
+    const char *db = cli_default_db();
+    const char *listen = getenv("POISE_LISTEN");
+    const char *threads_s = "4";
+    const char *th = getenv("POISE_TEST_HELPERS");
+    bool demo = false, test_helpers = false, quiet = false, help;
+    const struct opt opts[] = {
+        {"--db", true, &db, NULL},
+        {"--listen", true, &listen, NULL},
+        {"--threads", true, &threads_s, NULL},
+        {"--demo", false, NULL, &demo},
+        {"--test-helpers", false, NULL, &test_helpers},
+        {"--quiet", false, NULL, &quiet},
+    };
+    char host[64];
+    int port;
+    int64_t threads;
+    sigset_t set;
+    int rc = cli_parse(argc, argv, opts, 6, serve_usage, &help);
+
+    if (rc)
+        return help ? 0 : rc;
+    rc = parse_listen(listen != NULL ? listen : "127.0.0.1:8080", host,
+                      sizeof(host), &port);
+    if (rc)
+        return rc;
+    if (str_to_i64(str_c(threads_s), 1, 64, &threads) != ERR_OK) {
+        fprintf(stderr, "poise: --threads must be 1..64\n");
+        return 2;
+    }
+    app_test_helpers_enable(test_helpers || (th != NULL && th[0] == '1'));
+    log_set_quiet(quiet);
+    /* Block the stop signals in every thread; main waits for them. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    return run(db, host, port, (int)threads, demo);
+}

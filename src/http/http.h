@@ -1,0 +1,107 @@
+/*
+ * http.h - what a handler sees: the request (context, path parameters,
+ * parsed body, query) and the response it fills.
+ *
+ * http_dispatch() has done every generic step before a handler runs:
+ * routing, authentication, role and tenant, body limit, JSON parse,
+ * transaction and idempotency. A handler reads its input, calls one app
+ * function and renders the result; it holds no business rule.
+ */
+#ifndef POISE_HTTP_HTTP_H
+#define POISE_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/str.h"
+
+#define ROUTE_PARAMS_MAX 4
+#define KiB 1024
+#define MiB (1024 * 1024)
+#define HTTP_BODY_MAX (1 * MiB)
+
+/* Route flags. */
+#define RF_PUBLIC 0x01  /* no credential needed */
+#define RF_TENANT 0x02  /* scoped to the caller's account */
+#define RF_MONEY 0x04   /* moves money: Idempotency-Key required */
+#define RF_TEST 0x08    /* exists only with test helpers enabled */
+#define RF_SESSION 0x10 /* only with a session cookie, not an API key */
+#define RF_NODB 0x20    /* needs no database connection */
+
+struct req;
+struct resp;
+
+typedef enum err (*handler_fn)(struct req *req, struct resp *resp);
+
+struct route {
+    const char *method;
+    const char *path;
+    handler_fn handler;
+    enum role role;
+    unsigned flags;
+    size_t body_max;
+};
+
+struct req {
+    struct app_ctx ctx;
+    const struct route *route;
+    struct str params[ROUTE_PARAMS_MAX]; /* path parameters in order */
+    size_t param_count;
+    json_t *body;       /* the JSON object, or NULL when no body */
+    void *conn;         /* the server's connection, for query and headers */
+    const char *session_id; /* when authenticated by cookie */
+    bool over_tls;
+    struct errinfo *ei;
+};
+
+struct resp {
+    int status;
+    json_t *body;
+    const char *set_cookie; /* arena-owned */
+    bool commit_on_error;   /* keep the transaction's writes on failure */
+    const char *text;       /* a non-JSON body (metrics), arena-owned */
+    size_t text_len;
+    const char *content_type; /* for text */
+};
+
+/* The route table, sorted as in routes.def. */
+extern const struct route http_routes[];
+extern const size_t http_route_count;
+
+/* Request header value or NULL; borrowed. */
+const char *req_header(const struct req *req, const char *name);
+/* Query argument or NULL; borrowed. */
+const char *req_query(const struct req *req, const char *name);
+
+/*
+ * The path parameter i as a NUL-terminated id with the given prefix.
+ * A malformed id is ERR_NOT_FOUND (it cannot name anything), so another
+ * account's ids and garbage look the same.
+ */
+MUST_CHECK enum err req_id(struct req *req, size_t i, const char *prefix,
+                           const char *type, const char **out);
+
+/* Read the body's members as described; see json_read(). */
+MUST_CHECK enum err req_read(struct req *req, const struct jfield *fields,
+                             size_t n);
+
+/* Parse ?limit= and ?starting_after= into page. */
+MUST_CHECK enum err req_page(struct req *req, struct page *page);
+
+/* Set the response: status and body (stolen). */
+void resp_json(struct resp *resp, int status, json_t *body);
+
+/* {"object":"list","data":data,"has_more":has_more}, status 200. */
+void resp_list(struct resp *resp, json_t *data, bool has_more);
+
+/* HTTP status of rc. */
+int http_status_of(enum err rc);
+
+/* Render money as {"amount":..,"currency":..} members on obj. */
+void render_time(json_t *obj, const char *key, int64_t at_ms);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * http_int.h - shared inside src/http: dispatch, metrics, handlers.
+ */
+#ifndef POISE_HTTP_HTTP_INT_H
+#define POISE_HTTP_HTTP_INT_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+
+/* Handlers, declared from the route table. */
+#define ROUTE(m, p, h, r, f, b) enum err h(struct req *req, struct resp *resp);
+#include "http/routes.def"
+#undef ROUTE
+
+/* Renderers shared by several handler files. */
+struct user;
+struct account;
+json_t *render_user(const struct user *u);
+json_t *render_account(const struct account *a);
+
+/*
+ * Match method and path. Returns the route, or NULL with *status_out 404
+ * (no such path) or 405 (path exists; allow_out lists its methods).
+ */
+const struct route *router_match(const char *method, const char *path,
+                                 struct str *params, size_t *param_count,
+                                 int *status_out, char *allow_out,
+                                 size_t allow_len);
+
+/* Assert the table is sorted by path and has no duplicates. */
+void router_check_table(void);
+
+/* Index of route r in http_routes (for metrics). */
+size_t route_index(const struct route *r);
+
+/* Metrics. */
+void metrics_observe(const struct route *r, int status, int64_t duration_ns);
+void metrics_inflight_add(int delta);
+int64_t metrics_inflight(void);
+/* Prometheus text exposition into arena a; arena-owned. */
+char *metrics_render(struct arena *a, size_t *len_out);
+
+/* The error body {"error":{type,code,message,param}} for rc and ei. */
+json_t *http_error_body(enum err rc, const struct errinfo *ei);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * sqlite.c - the SQLite engine: one sqlite3 handle per pooled connection.
+ *
+ * Settings: WAL journal, synchronous=FULL (a committed write survives a
+ * power cut), foreign keys on, a busy timeout so concurrent writers queue
+ * instead of failing. Writes take the lock up front with BEGIN IMMEDIATE.
+ * Parameters are written $1..$n in the shared SQL; SQLite treats "$1" as a
+ * named parameter, so binding goes by name, not by position.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/assert.h"
+#include "base/log.h"
+#include "store/store_int.h"
+
+#define SQLITE_BUSY_TIMEOUT_MS 5000
+
+struct conn {
+    sqlite3 *db;
+    struct stmt_cache cache;
+};
+
+static enum err
+fail(sqlite3 *db, int src, struct errinfo *ei)
+{
+    int ext = sqlite3_extended_errcode(db);
+    const char *msg = sqlite3_errmsg(db);
+
+    if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+        ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
+        ext == SQLITE_CONSTRAINT_CHECK) {
+        return errinfo_set(ei, ERR_CONFLICT, "store_constraint", NULL, "%s",
+                           msg);
+    }
+    if (src == SQLITE_BUSY || src == SQLITE_LOCKED)
+        return errinfo_set(ei, ERR_BUSY, "store_busy", NULL, "%s", msg);
+    log_error("sqlite: %s (%d)", msg, ext);
+    return errinfo_set(ei, ERR_STORE, "store_error", NULL, "%s", msg);
+}
+
+static enum err
+run(sqlite3 *db, const char *sql, struct errinfo *ei)
+{
+    char *emsg = NULL;
+    int src = sqlite3_exec(db, sql, NULL, NULL, &emsg);
+
+    sqlite3_free(emsg);
+    if (src != SQLITE_OK)
+        return fail(db, src, ei);
+    return ERR_OK;
+}
+
+static enum err
+sq_connect(const char *target, struct conn **out, struct errinfo *ei)
+{
+    struct conn *c = xcalloc(1, sizeof(*c));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                SQLITE_OPEN_NOMUTEX;
+    int src = sqlite3_open_v2(target, &c->db, flags, NULL);
+    enum err rc;
+
+    if (src != SQLITE_OK) {
+        rc = errinfo_set(ei, ERR_STORE, "store_open", NULL,
+                         "cannot open sqlite database '%s': %s", target,
+                         c->db != NULL ? sqlite3_errmsg(c->db) : "no memory");
+        sqlite3_close(c->db);
+        free(c);
+        return rc;
+    }
+    sqlite3_busy_timeout(c->db, SQLITE_BUSY_TIMEOUT_MS);
+    rc = run(c->db,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+             ei);
+    if (rc) {
+        sqlite3_close(c->db);
+        free(c);
+        return rc;
+    }
+    stmt_cache_init(&c->cache);
+    *out = c;
+    return ERR_OK;
+}
+
+static void
+finalize(void *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
+static void
+sq_disconnect(struct conn *c)
+{
+    stmt_cache_release(&c->cache, finalize);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static enum err
+sq_begin(struct conn *c, bool write)
+{
+    return run(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL);
+}
+
+static enum err
+sq_commit(struct conn *c)
+{
+    return run(c->db, "COMMIT", NULL);
+}
+
+static void
+sq_rollback(struct conn *c)
+{
+    /* Fails only when no transaction is open, which is then the goal. */
+    (void)run(c->db, "ROLLBACK", NULL);
+}
+
+static enum err
+prepare(struct conn *c, const char *sql, sqlite3_stmt **out,
+        struct errinfo *ei)
+{
+    sqlite3_stmt *st = stmt_cache_get(&c->cache, sql);
+    int src;
+
+    if (st != NULL) {
+        *out = st;
+        return ERR_OK;
+    }
+    src = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                             NULL);
+    if (src != SQLITE_OK)
+        return fail(c->db, src, ei);
+    stmt_cache_put(&c->cache, sql, st);
+    *out = st;
+    return ERR_OK;
+}
+
+static enum err
+bind_all(sqlite3 *db, sqlite3_stmt *st, const struct db_param *params,
+         size_t nparams, struct errinfo *ei)
+{
+    int count = sqlite3_bind_parameter_count(st);
+
+    for (int i = 1; i <= count; i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        long n;
+        const struct db_param *p;
+        int src;
+
+        ASSERT(name != NULL && name[0] == '$');
+        n = strtol(name + 1, NULL, 10);
+        ASSERT(n >= 1 && (size_t)n <= nparams);
+        p = &params[n - 1];
+        if (p->kind == DBP_I64)
+            src = sqlite3_bind_int64(st, i, p->i64);
+        else if (p->kind == DBP_TEXT && p->text != NULL)
+            src = sqlite3_bind_text(st, i, p->text, -1, SQLITE_STATIC);
+        else
+            src = sqlite3_bind_null(st, i);
+        if (src != SQLITE_OK)
+            return fail(db, src, ei);
+    }
+    return ERR_OK;
+}
+
+/* Append the current row's cells to a growing array in the arena. */
+static enum err
+collect_row(sqlite3_stmt *st, struct arena *a, struct db_rows *rows,
+            size_t *cap)
+{
+    size_t nc = rows->ncols;
+
+    if (rows->nrows == *cap) {
+        size_t ncap = *cap == 0 ? 8 : *cap * 2;
+        const char **cells = arena_array(a, ncap * nc + 1, sizeof(char *));
+
+        if (cells == NULL)
+            return ERR_LIMIT;
+        if (rows->nrows > 0)
+            memcpy(cells, rows->cells, rows->nrows * nc * sizeof(char *));
+        rows->cells = cells;
+        *cap = ncap;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        const unsigned char *t = sqlite3_column_text(st, (int)i);
+        const char **cell = &rows->cells[rows->nrows * nc + i];
+
+        *cell = NULL;
+        if (t != NULL) {
+            *cell = arena_strndup(a, (const char *)t,
+                                  (size_t)sqlite3_column_bytes(st, (int)i));
+            if (*cell == NULL)
+                return ERR_LIMIT;
+        }
+    }
+    rows->nrows++;
+    return ERR_OK;
+}
+
+static enum err
+sq_exec(struct conn *c, struct arena *a, const char *sql,
+        const struct db_param *params, size_t nparams, struct db_rows *rows,
+        struct errinfo *ei)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    enum err rc;
+    int src;
+
+    rc = prepare(c, sql, &st, ei);
+    if (rc)
+        return rc;
+    rc = bind_all(c->db, st, params, nparams, ei);
+    if (rows != NULL)
+        rows->ncols = (size_t)sqlite3_column_count(st);
+    while (rc == ERR_OK) {
+        src = sqlite3_step(st);
+        if (src == SQLITE_DONE)
+            break;
+        if (src != SQLITE_ROW) {
+            rc = fail(c->db, src, ei);
+            break;
+        }
+        if (rows != NULL)
+            rc = collect_row(st, a, rows, &cap);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc == ERR_LIMIT)
+        errinfo_set(ei, ERR_LIMIT, "request_too_large", NULL,
+                    "result does not fit in the request's memory");
+    return rc;
+}
+
+static enum err
+sq_exec_script(struct conn *c, const char *sql, struct errinfo *ei)
+{
+    return run(c->db, sql, ei);
+}
+
+const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .engine = STORE_SQLITE,
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .exec = sq_exec,
+    .exec_script = sq_exec_script,
+};

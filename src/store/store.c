@@ -1,0 +1,416 @@
+/*
+ * store.c - the connection pool, engine dispatch, statement cache and
+ * migrations. Engine specifics live in sqlite.c and pg.c.
+ *
+ * Invariant: a struct db is either in the free list or borrowed by exactly
+ * one thread; a borrowed db never carries an open transaction back.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/assert.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "base/time.h"
+#include "store/store_int.h"
+
+struct db {
+    const struct store_ops *ops;
+    struct conn *conn;
+    bool in_tx;
+    bool borrowed;
+};
+
+struct store {
+    const struct store_ops *ops;
+    struct db *dbs;
+    int count;
+    int *free_stack;
+    int free_count;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static atomic_uint_fast64_t store_errors;
+
+void
+store_count_error(void)
+{
+    atomic_fetch_add(&store_errors, 1);
+}
+
+uint64_t
+store_error_count(void)
+{
+    return atomic_load(&store_errors);
+}
+
+/* The engine for url and the engine's own target string. */
+static const struct store_ops *
+pick_engine(const char *url, const char **target)
+{
+    struct str u = str_c(url);
+
+    if (str_has_prefix(u, STR("postgres://")) ||
+        str_has_prefix(u, STR("postgresql://"))) {
+        *target = url;
+        return &pg_ops;
+    }
+    *target = str_has_prefix(u, STR("sqlite:")) ? url + 7 : url;
+    return &sqlite_ops;
+}
+
+enum err
+store_open(const char *url, int pool_size, struct store **out,
+           struct errinfo *ei)
+{
+    const char *target;
+    struct store *s;
+    enum err rc = ERR_OK;
+
+    ASSERT(pool_size > 0);
+    s = xcalloc(1, sizeof(*s));
+    s->ops = pick_engine(url, &target);
+    s->dbs = xcalloc((size_t)pool_size, sizeof(*s->dbs));
+    s->free_stack = xcalloc((size_t)pool_size, sizeof(int));
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    for (int i = 0; i < pool_size; i++) {
+        struct db *db = &s->dbs[i];
+
+        db->ops = s->ops;
+        rc = s->ops->connect(target, &db->conn, ei);
+        if (rc)
+            break;
+        s->count++;
+        s->free_stack[s->free_count++] = i;
+    }
+    if (rc) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return ERR_OK;
+}
+
+void
+store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < s->count; i++) {
+        ASSERT(!s->dbs[i].borrowed);
+        s->ops->disconnect(s->dbs[i].conn);
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s->free_stack);
+    free(s->dbs);
+    free(s);
+}
+
+enum store_engine
+store_engine_of(const struct store *s)
+{
+    return s->ops->engine;
+}
+
+const char *
+store_engine_name(const struct store *s)
+{
+    return s->ops->name;
+}
+
+enum err
+store_acquire(struct store *s, int wait_ms, struct db **out)
+{
+    struct timespec deadline;
+    int64_t ns;
+    struct db *db;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    ns = deadline.tv_nsec + (int64_t)wait_ms * 1000000;
+    deadline.tv_sec += ns / 1000000000;
+    deadline.tv_nsec = ns % 1000000000;
+    pthread_mutex_lock(&s->mu);
+    while (s->free_count == 0) {
+        if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline) != 0 &&
+            s->free_count == 0) {
+            pthread_mutex_unlock(&s->mu);
+            return ERR_BUSY;
+        }
+    }
+    db = &s->dbs[s->free_stack[--s->free_count]];
+    ASSERT(!db->borrowed);
+    db->borrowed = true;
+    pthread_mutex_unlock(&s->mu);
+    *out = db;
+    return ERR_OK;
+}
+
+void
+store_release(struct store *s, struct db *db)
+{
+    ASSERT(db->borrowed);
+    db_rollback(db);
+    pthread_mutex_lock(&s->mu);
+    db->borrowed = false;
+    s->free_stack[s->free_count++] = (int)(db - s->dbs);
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+enum err
+db_begin(struct db *db, bool write)
+{
+    enum err rc;
+
+    ASSERT(!db->in_tx);
+    rc = db->ops->begin(db->conn, write);
+    if (rc) {
+        store_count_error();
+        return rc;
+    }
+    db->in_tx = true;
+    return ERR_OK;
+}
+
+enum err
+db_commit(struct db *db)
+{
+    enum err rc;
+
+    ASSERT(db->in_tx);
+    rc = db->ops->commit(db->conn);
+    if (rc) {
+        store_count_error();
+        db->ops->rollback(db->conn);
+    }
+    db->in_tx = false;
+    return rc;
+}
+
+void
+db_rollback(struct db *db)
+{
+    if (!db->in_tx)
+        return;
+    db->ops->rollback(db->conn);
+    db->in_tx = false;
+}
+
+bool
+db_in_tx(const struct db *db)
+{
+    return db->in_tx;
+}
+
+enum store_engine
+db_engine(const struct db *db)
+{
+    return db->ops->engine;
+}
+
+enum err
+db_exec(struct db *db, struct arena *a, const char *sql,
+        const struct db_param *params, size_t nparams, struct db_rows *rows,
+        struct errinfo *ei)
+{
+    enum err rc;
+
+    ASSERT(nparams <= DB_PARAMS_MAX);
+    if (rows != NULL)
+        memset(rows, 0, sizeof(*rows));
+    rc = db->ops->exec(db->conn, a, sql, params, nparams, rows, ei);
+    if (rc && rc != ERR_CONFLICT)
+        store_count_error();
+    return rc;
+}
+
+enum err
+db_exec_script(struct db *db, const char *sql, struct errinfo *ei)
+{
+    return db->ops->exec_script(db->conn, sql, ei);
+}
+
+const char *
+db_text(const struct db_rows *rows, size_t row, size_t col)
+{
+    ASSERT(row < rows->nrows);
+    ASSERT(col < rows->ncols);
+    return rows->cells[row * rows->ncols + col];
+}
+
+int64_t
+db_i64(const struct db_rows *rows, size_t row, size_t col)
+{
+    const char *t = db_text(rows, row, col);
+    int64_t v = 0;
+
+    if (t == NULL)
+        return 0;
+    ASSERT(str_to_i64(str_c(t), INT64_MIN, INT64_MAX, &v) == ERR_OK);
+    return v;
+}
+
+bool
+db_bool(const struct db_rows *rows, size_t row, size_t col)
+{
+    return db_i64(rows, row, col) != 0;
+}
+
+/* ---- statement cache: open addressing on the SQL text's address ---- */
+
+void
+stmt_cache_init(struct stmt_cache *c)
+{
+    c->cap = 64;
+    c->count = 0;
+    c->keys = xcalloc(c->cap, sizeof(*c->keys));
+    c->vals = xcalloc(c->cap, sizeof(*c->vals));
+}
+
+static size_t
+slot_of(const struct stmt_cache *c, const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 7) & (c->cap - 1);
+}
+
+void *
+stmt_cache_get(const struct stmt_cache *c, const char *sql)
+{
+    for (size_t i = slot_of(c, sql);; i = (i + 1) & (c->cap - 1)) {
+        if (c->keys[i] == NULL)
+            return NULL;
+        if (c->keys[i] == sql)
+            return c->vals[i];
+    }
+}
+
+static void
+put_raw(struct stmt_cache *c, const char *sql, void *stmt)
+{
+    size_t i = slot_of(c, sql);
+
+    while (c->keys[i] != NULL)
+        i = (i + 1) & (c->cap - 1);
+    c->keys[i] = sql;
+    c->vals[i] = stmt;
+    c->count++;
+}
+
+void
+stmt_cache_put(struct stmt_cache *c, const char *sql, void *stmt)
+{
+    if ((c->count + 1) * 2 > c->cap) {
+        struct stmt_cache old = *c;
+
+        c->cap *= 2;
+        c->count = 0;
+        c->keys = xcalloc(c->cap, sizeof(*c->keys));
+        c->vals = xcalloc(c->cap, sizeof(*c->vals));
+        for (size_t i = 0; i < old.cap; i++) {
+            if (old.keys[i] != NULL)
+                put_raw(c, old.keys[i], old.vals[i]);
+        }
+        free(old.keys);
+        free(old.vals);
+    }
+    put_raw(c, sql, stmt);
+}
+
+void
+stmt_cache_release(struct stmt_cache *c, void (*fin)(void *))
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        if (c->keys[i] != NULL && fin != NULL)
+            fin(c->vals[i]);
+    }
+    free(c->keys);
+    free(c->vals);
+    memset(c, 0, sizeof(*c));
+}
+
+/* ---- migrations ---- */
+
+static const char sql_migrations_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version BIGINT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " applied_at_ms BIGINT NOT NULL)";
+static const char sql_migration_applied[] =
+    "SELECT version FROM schema_migrations WHERE version = $1";
+static const char sql_migration_record[] =
+    "INSERT INTO schema_migrations (version, name, applied_at_ms) "
+    "VALUES ($1, $2, $3)";
+
+int
+store_schema_version_latest(void)
+{
+    ASSERT(store_migration_count > 0);
+    return store_migrations[store_migration_count - 1].version;
+}
+
+static enum err
+apply_one(struct db *db, struct arena *a, const struct migration *m,
+          int *applied, struct errinfo *ei)
+{
+    struct db_param p[3] = {P_I64(m->version), P_TEXT(m->name),
+                            P_I64(time_now_ms())};
+    struct db_rows rows;
+    enum err rc;
+
+    rc = db_begin(db, true);
+    if (rc)
+        return errinfo_set(ei, rc, "store_error", NULL,
+                           "cannot begin migration %d", m->version);
+    rc = db_exec(db, a, sql_migration_applied, p, 1, &rows, ei);
+    if (rc == ERR_OK && rows.nrows == 0) {
+        rc = db_exec_script(db, m->sql, ei);
+        if (rc == ERR_OK)
+            rc = db_exec(db, a, sql_migration_record, p, 3, NULL, ei);
+        if (rc == ERR_OK)
+            (*applied)++;
+    }
+    if (rc) {
+        db_rollback(db);
+        return rc;
+    }
+    return db_commit(db);
+}
+
+enum err
+store_migrate(struct store *s, int *applied_out, struct errinfo *ei)
+{
+    struct arena *a = arena_new(1 << 20);
+    struct db *db;
+    int applied = 0;
+    enum err rc;
+
+    rc = store_acquire(s, 10000, &db);
+    if (rc) {
+        arena_free(a);
+        return errinfo_set(ei, rc, "store_busy", NULL, "no connection");
+    }
+    rc = db_exec_script(db, sql_migrations_table, ei);
+    for (size_t i = 0; rc == ERR_OK && i < store_migration_count; i++) {
+        ASSERT(i == 0 ||
+               store_migrations[i].version > store_migrations[i - 1].version);
+        rc = apply_one(db, a, &store_migrations[i], &applied, ei);
+        arena_reset(a);
+    }
+    store_release(s, db);
+    arena_free(a);
+    if (rc == ERR_OK && applied_out != NULL)
+        *applied_out = applied;
+    return rc;
+}
