@@ -88,11 +88,9 @@ save(struct app_ctx *ctx, const struct user *u, const char *password,
     if (password != NULL)
         stored = hash;
     if (rc == ERR_OK && is_new)
-        rc = store_user_insert(ctx->db, ctx->a, ctx->account_id, u, stored,
-                               ei);
+        rc = store_user_insert(ctx->db, ctx->a, ctx->account_id, u, stored, ei);
     else if (rc == ERR_OK)
-        rc = store_user_update(ctx->db, ctx->a, ctx->account_id, u, stored,
-                               ei);
+        rc = store_user_update(ctx->db, ctx->a, ctx->account_id, u, stored, ei);
     secret_wipe(hash, sizeof(hash));
     /* store_user_insert has already described a taken e-mail. */
     return rc ? app_store_fail(rc, ei) : ERR_OK;
@@ -160,8 +158,7 @@ enum err
 app_user_get(struct app_ctx *ctx, const char *id, struct user *out,
              struct errinfo *ei)
 {
-    enum err rc = store_user_get(ctx->db, ctx->a, ctx->account_id, id, out,
-                                 ei);
+    enum err rc = store_user_get(ctx->db, ctx->a, ctx->account_id, id, out, ei);
 
     if (rc == ERR_NOT_FOUND)
         return app_not_found(ei, "user", id, "id");
@@ -189,8 +186,7 @@ apply(const struct user_patch *in, struct user *u, struct errinfo *ei)
             return rc;
     }
     if (in->set[USER_F_PASSWORD]) {
-        rc = app_password_check(in->password != NULL ? in->password : "",
-                                ei);
+        rc = app_password_check(in->password != NULL ? in->password : "", ei);
         if (rc)
             return rc;
         u->has_password = true;
@@ -242,8 +238,7 @@ ends_sessions(const struct user *before, const struct user *after,
 }
 
 static bool
-has_changes(const struct user *before, const struct user *after,
-            bool password)
+has_changes(const struct user *before, const struct user *after, bool password)
 {
     return ends_sessions(before, after, password) ||
            after->disabled != before->disabled ||
@@ -267,6 +262,8 @@ summary_update(const struct user *before, const struct user *after,
     json_t *s = json_object();
     json_t *fields = json_array();
 
+    /* The object holds fields from here on; it is filled in below. */
+    json_put(s, "changed", fields);
     if (strcmp(after->name, before->name) != 0)
         add_change(s, fields, "name", json_string(after->name));
     if (after->role != before->role)
@@ -275,7 +272,6 @@ summary_update(const struct user *before, const struct user *after,
         add_change(s, fields, "disabled", json_boolean(after->disabled));
     if (password)
         add_change(s, fields, "password", NULL);
-    json_put(s, "changed", fields);
     return s;
 }
 
@@ -304,8 +300,8 @@ app_user_update(struct app_ctx *ctx, const char *id,
     after.updated_at_ms = ctx->now_ms;
     rc = save(ctx, &after, password ? in->password : NULL, false, ei);
     if (rc == ERR_OK && ends_sessions(&before, &after, password))
-        rc = store_session_end_user(ctx->db, ctx->a, ctx->account_id,
-                                    after.id, ctx->now_ms, ei);
+        rc = store_session_end_user(ctx->db, ctx->a, ctx->account_id, after.id,
+                                    ctx->now_ms, ei);
     if (rc)
         return app_store_fail(rc, ei);
     rc = app_audit(ctx, "user.update", "user", after.id,
@@ -316,13 +312,12 @@ app_user_update(struct app_ctx *ctx, const char *id,
 }
 
 enum err
-app_user_list(struct app_ctx *ctx, const struct page *page,
-              struct user **out, size_t *count, bool *has_more,
-              struct errinfo *ei)
+app_user_list(struct app_ctx *ctx, const struct page *page, struct user **out,
+              size_t *count, bool *has_more, struct errinfo *ei)
 {
-    enum err rc = store_user_list(ctx->db, ctx->a, ctx->account_id,
-                                  page->limit, page->starting_after, out,
-                                  count, has_more, ei);
+    enum err rc = store_user_list(ctx->db, ctx->a, ctx->account_id, page->limit,
+                                  page->starting_after, out, count, has_more,
+                                  ei);
 
     if (rc)
         return app_store_fail(rc, ei);

@@ -52,8 +52,8 @@ struct user_patch {
  * set-password link once e-mail delivery exists.
  */
 MUST_CHECK enum err app_user_create(struct app_ctx *ctx,
-                                    const struct user_new *in,
-                                    struct user *out, struct errinfo *ei);
+                                    const struct user_new *in, struct user *out,
+                                    struct errinfo *ei);
 
 /* The user id of ctx's account. ERR_NOT_FOUND (param "id") otherwise. */
 MUST_CHECK enum err app_user_get(struct app_ctx *ctx, const char *id,
@@ -71,9 +71,8 @@ MUST_CHECK enum err app_user_update(struct app_ctx *ctx, const char *id,
                                     struct user *out, struct errinfo *ei);
 
 /* The account's users, oldest first (by id). */
-MUST_CHECK enum err app_user_list(struct app_ctx *ctx,
-                                  const struct page *page, struct user **out,
-                                  size_t *count, bool *has_more,
-                                  struct errinfo *ei);
+MUST_CHECK enum err app_user_list(struct app_ctx *ctx, const struct page *page,
+                                  struct user **out, size_t *count,
+                                  bool *has_more, struct errinfo *ei);
 
 #endif

@@ -86,8 +86,7 @@ check_local(struct str local, struct errinfo *ei)
         unsigned char c = (unsigned char)local.ptr[i];
 
         if (c <= ' ' || c == 0x7f)
-            return email_invalid(ei,
-                                 "e-mail address must not contain spaces");
+            return email_invalid(ei, "e-mail address must not contain spaces");
         if (!is_local_char(c))
             return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "email",
                                "e-mail address must not contain '%c'", c);
@@ -107,8 +106,8 @@ check_domain(struct str domain, struct errinfo *ei)
 
         if (c != '.') {
             if (is_space(c))
-                return email_invalid(
-                    ei, "e-mail address must not contain spaces");
+                return email_invalid(ei,
+                                     "e-mail address must not contain spaces");
             if (!is_label_char(c))
                 return email_invalid(ei, "e-mail domain may contain only "
                                          "letters, digits, '-' and dots");

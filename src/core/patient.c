@@ -91,8 +91,7 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
             return 0;
         *cp = (*cp << 6) | (s[i] & 0x3F);
     }
-    if (*cp < min || *cp > CODE_POINT_MAX ||
-        (*cp >= 0xD800 && *cp <= 0xDFFF))
+    if (*cp < min || *cp > CODE_POINT_MAX || (*cp >= 0xD800 && *cp <= 0xDFFF))
         return 0;
     return len;
 }
@@ -143,8 +142,7 @@ is_utf8(struct str s)
 }
 
 static enum err
-name_normalize(const char *in, const char *param, char *out,
-               struct errinfo *ei)
+name_normalize(const char *in, const char *param, char *out, struct errinfo *ei)
 {
     struct str s;
 
@@ -164,8 +162,7 @@ name_normalize(const char *in, const char *param, char *out,
 
         if (c < ' ' || c == 0x7f)
             return errinfo_set(ei, ERR_INVALID, "parameter_invalid", param,
-                               "%s must not contain control characters",
-                               param);
+                               "%s must not contain control characters", param);
     }
     if (!is_utf8(s))
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", param,
@@ -235,8 +232,7 @@ floor_div(int64_t a, int64_t b)
 }
 
 enum err
-patient_date_of_birth_check(const char *dob, int64_t now_ms,
-                            struct errinfo *ei)
+patient_date_of_birth_check(const char *dob, int64_t now_ms, struct errinfo *ei)
 {
     int64_t y;
     int64_t m;
@@ -256,12 +252,10 @@ patient_date_of_birth_check(const char *dob, int64_t now_ms,
                            "date_of_birth",
                            "date_of_birth is not a calendar date");
     if (y < PATIENT_DOB_YEAR_MIN)
-        return errinfo_set(ei, ERR_INVALID, "parameter_out_of_range",
-                           "date_of_birth",
-                           "date_of_birth must be in %d or later",
-                           PATIENT_DOB_YEAR_MIN);
-    if (days_from_civil(y, m, d) >
-        floor_div(now_ms + EARTH_AHEAD_MS, DAY_MS))
+        return errinfo_set(
+            ei, ERR_INVALID, "parameter_out_of_range", "date_of_birth",
+            "date_of_birth must be in %d or later", PATIENT_DOB_YEAR_MIN);
+    if (days_from_civil(y, m, d) > floor_div(now_ms + EARTH_AHEAD_MS, DAY_MS))
         return errinfo_set(ei, ERR_INVALID, "parameter_out_of_range",
                            "date_of_birth",
                            "date_of_birth must not be in the future");
@@ -286,13 +280,11 @@ optional_normalize(struct patient *p, int64_t now_ms, struct patient_text *t,
     p->date_of_birth = blank_to_null(p->date_of_birth);
     p->notes = blank_to_null(p->notes);
     if (p->email != NULL) {
-        rc = contact_email_normalize(p->email, t->email, sizeof(t->email),
-                                     ei);
+        rc = contact_email_normalize(p->email, t->email, sizeof(t->email), ei);
         p->email = t->email;
     }
     if (rc == ERR_OK && p->phone != NULL) {
-        rc = contact_phone_normalize(p->phone, t->phone, sizeof(t->phone),
-                                     ei);
+        rc = contact_phone_normalize(p->phone, t->phone, sizeof(t->phone), ei);
         p->phone = t->phone;
     }
     if (rc == ERR_OK && p->date_of_birth != NULL)
@@ -300,8 +292,7 @@ optional_normalize(struct patient *p, int64_t now_ms, struct patient_text *t,
     if (rc == ERR_OK && p->notes != NULL &&
         strlen(p->notes) > PATIENT_NOTES_MAX)
         rc = errinfo_set(ei, ERR_INVALID, "parameter_invalid", "notes",
-                         "notes must be at most %d bytes",
-                         PATIENT_NOTES_MAX);
+                         "notes must be at most %d bytes", PATIENT_NOTES_MAX);
     if (rc == ERR_OK && p->notes != NULL && !is_utf8(str_c(p->notes)))
         rc = errinfo_set(ei, ERR_INVALID, "parameter_invalid", "notes",
                          "notes must be UTF-8 text");
@@ -325,7 +316,7 @@ patient_normalize(struct patient *p, int64_t now_ms, struct patient_text *t,
         return rc;
     p->last_name = t->last_name;
     rc = optional_normalize(p, now_ms, t, ei);
-    ASSERT(rc != ERR_OK || p->email == NULL || p->email == t->email);
+    ASSERT(rc != ERR_OK || p->phone == NULL || p->phone[0] == '+');
     return rc;
 }
 
@@ -390,11 +381,12 @@ prefix_set(struct patient_prefix *p, const char *s, size_t n)
     while (n > 0) {
         size_t start = n - 1;
         uint32_t cp = 0;
+        size_t len;
 
         while (start > 0 && ((unsigned char)s[start] & 0xC0) == 0x80)
             start--;
-        ASSERT(utf8_decode((const unsigned char *)s + start, n - start,
-                           &cp) == n - start);
+        len = utf8_decode((const unsigned char *)s + start, n - start, &cp);
+        ASSERT(len == n - start);
         if (cp < CODE_POINT_MAX) {
             cp = cp + 1 == 0xD800 ? 0xE000 : cp + 1;
             memcpy(p->hi, s, start);
@@ -429,6 +421,7 @@ is_phone_query(const char *s)
 static size_t
 phone_query_digits(const char *s, char *out)
 {
+    ASSERT(s != out);
     size_t n = 0;
 
     for (size_t i = 0; s[i] != '\0'; i++) {
@@ -459,8 +452,7 @@ words_set(struct patient_query *q, const char *s, size_t n)
 }
 
 enum err
-patient_query_parse(const char *in, struct patient_query *q,
-                    struct errinfo *ei)
+patient_query_parse(const char *in, struct patient_query *q, struct errinfo *ei)
 {
     char text[PATIENT_QUERY_MAX + 1];
     struct str s = in != NULL ? trim(in) : STR_NULL;
@@ -473,8 +465,7 @@ patient_query_parse(const char *in, struct patient_query *q,
         return ERR_OK;
     if (s.len > PATIENT_QUERY_MAX)
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "query",
-                           "query must be at most %d bytes",
-                           PATIENT_QUERY_MAX);
+                           "query must be at most %d bytes", PATIENT_QUERY_MAX);
     if (!is_utf8(s))
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "query",
                            "query must be UTF-8 text");
@@ -483,12 +474,14 @@ patient_query_parse(const char *in, struct patient_query *q,
         q->kind = PATIENT_QUERY_EMAIL;
         ok = prefix_set(&q->whole, text, n);
     } else if (is_phone_query(text)) {
+        char digits[PATIENT_QUERY_MAX + 1];
+
         q->kind = PATIENT_QUERY_PHONE;
-        n = phone_query_digits(text, text);
-        ok = prefix_set(&q->whole, text, n);
+        n = phone_query_digits(text, digits);
+        ok = prefix_set(&q->whole, digits, n);
     } else {
         q->kind = memchr(text, ' ', n) != NULL ? PATIENT_QUERY_WORDS
-                                                : PATIENT_QUERY_WORD;
+                                               : PATIENT_QUERY_WORD;
         ok = prefix_set(&q->whole, text, n);
         if (ok && q->kind == PATIENT_QUERY_WORDS)
             ok = words_set(q, text, n);

@@ -60,8 +60,7 @@ MUST_CHECK enum err patient_normalize(struct patient *p, int64_t now_ms,
  * at now_ms (UTC+14), so a birth date entered at a front desk east of
  * UTC is never "in the future". ERR_INVALID (param "date_of_birth").
  */
-MUST_CHECK enum err patient_date_of_birth_check(const char *dob,
-                                                int64_t now_ms,
+MUST_CHECK enum err patient_date_of_birth_check(const char *dob, int64_t now_ms,
                                                 struct errinfo *ei);
 
 /* True for a real proleptic Gregorian date (month 1..12, day in month). */
@@ -120,8 +119,7 @@ struct patient_query {
  * (param "query") when it is longer than PATIENT_QUERY_MAX bytes after
  * trimming or is not UTF-8 text.
  */
-MUST_CHECK enum err patient_query_parse(const char *in,
-                                        struct patient_query *q,
+MUST_CHECK enum err patient_query_parse(const char *in, struct patient_query *q,
                                         struct errinfo *ei);
 
 #endif

@@ -20,10 +20,3 @@ PENDING(h_patient_update)
 PENDING(h_patient_archive)
 /* END patients */
 
-/* BEGIN users */
-PENDING(h_user_list)
-PENDING(h_user_create)
-PENDING(h_user_get)
-PENDING(h_user_update)
-/* END users */
-
