@@ -14,17 +14,18 @@ LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -licui18n -licuuc -lpthre
 
 SRCS := $(sort $(wildcard src/base/*.c src/core/*.c src/store/*.c \
 	src/gateway/*.c src/app/*.c src/http/*.c src/jobs/*.c src/cli/*.c))
-LIB_SRCS := $(sort $(wildcard src/base/*.c src/core/*.c))
+# Unit tests link everything but the CLI (which holds main).
+LIB_SRCS := $(filter-out src/cli/%,$(SRCS))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 GEN := $(BUILD)/gen/migrations.c
 UNIT_SRCS := $(shell find tests/unit -name '*.c' 2>/dev/null | sort)
 
 REL_OBJS := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRCS) $(GEN))
 SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(SRCS) $(GEN))
-UNIT_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(UNIT_SRCS) $(LIB_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(UNIT_SRCS) $(LIB_SRCS) $(GEN))
 
 .PHONY: all run test deps unit api api-sqlite api-pg checkstyle lint-openapi \
-	bench clean format
+	bench bench-quick clean format
 
 all: $(BUILD)/poise
 
@@ -63,10 +64,13 @@ run: deps $(BUILD)/poise
 	$(BUILD)/poise serve --db $${POISE_DB:-var/poise.db} --demo
 
 # The second: build everything and run every test.
-test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/poise-san $(BUILD)/unit_tests
-	@$(MAKE) --no-print-directory unit checkstyle api-sqlite api-pg \
-		lint-openapi
+test:
+	@scripts/deps --browser
+	@$(MAKE) --no-print-directory -j2 all $(BUILD)/poise-san \
+		$(BUILD)/unit_tests
+	@$(MAKE) --no-print-directory unit checkstyle lint-openapi api-sqlite \
+		api-pg bench-quick
+	@echo "make test: all passed"
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -78,10 +82,14 @@ api-sqlite: $(BUILD)/poise-san
 	POISE_TEST_ENGINE=sqlite POISE_BIN=$(BUILD)/poise-san \
 		node --test --test-concurrency=2 tests/api/
 
-api-pg: $(BUILD)/poise-san
-	scripts/with-postgres env POISE_TEST_ENGINE=postgres \
-		POISE_BIN=$(BUILD)/poise-san \
-		node --test --test-concurrency=2 tests/api/
+# The PostgreSQL run: the store unit tests, then the whole API suite.
+api-pg: $(BUILD)/poise-san $(BUILD)/unit_tests
+	scripts/with-postgres sh -c '$(BUILD)/unit_tests ledger_store && \
+		POISE_TEST_ENGINE=postgres POISE_BIN=$(BUILD)/poise-san \
+		node --test --test-concurrency=2 tests/api/'
+
+bench-quick: $(BUILD)/poise
+	bench/run --quick
 
 lint-openapi: node_modules/.package-lock.json
 	npx --no-install redocly lint docs/openapi.yaml

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/catalog.h"
 #include "app/clinic.h"
 #include "app/demo_data.h"
+#include "app/user.h"
 #include "base/assert.h"
 #include "store/users.h"
 
@@ -56,6 +58,110 @@ load_clinics(struct app_ctx *ctx, const char **ids, struct errinfo *ei)
     return ERR_OK;
 }
 
+static enum err
+load_users(struct app_ctx *ctx, struct errinfo *ei)
+{
+    for (size_t i = 1; i < demo_user_count; i++) {
+        const struct demo_user *d = &demo_users[i];
+        struct user_new in = {d->email, d->name, d->role, DEMO_PASSWORD};
+        struct user u;
+        enum err rc = app_user_create(ctx, &in, &u, ei);
+
+        if (rc)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+/* The id of the demo category named name (created in order). */
+static const char *
+category_id(const char *const *ids, const char *name)
+{
+    for (size_t i = 0; i < demo_category_count; i++) {
+        if (strcmp(demo_categories[i].name, name) == 0)
+            return ids[i];
+    }
+    ASSERT(!"demo item names an unknown category");
+}
+
+static enum err
+load_services(struct app_ctx *ctx, const char *const *cats,
+              struct errinfo *ei)
+{
+    for (size_t i = 0; i < demo_service_count; i++) {
+        const struct demo_service *d = &demo_services[i];
+        struct service_patch p = {0};
+        struct service s;
+        enum err rc;
+
+        p.v.name = d->name;
+        p.v.category_id = category_id(cats, d->category);
+        p.v.price_minor = d->price_minor;
+        p.v.duration_min = d->duration_min;
+        p.v.taxable = d->taxable;
+        p.set[SERVICE_F_NAME] = p.set[SERVICE_F_CATEGORY] = true;
+        p.set[SERVICE_F_PRICE] = p.set[SERVICE_F_DURATION] = true;
+        p.set[SERVICE_F_TAXABLE] = true;
+        rc = app_service_create(ctx, &p, &s, ei);
+        if (rc)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+static enum err
+load_products(struct app_ctx *ctx, const char *const *cats,
+              const char *const *clinics, struct errinfo *ei)
+{
+    for (size_t i = 0; i < demo_product_count; i++) {
+        const struct demo_product *d = &demo_products[i];
+        struct product_patch p = {0};
+        struct product pr;
+        enum err rc;
+
+        p.v.sku = d->sku;
+        p.v.name = d->name;
+        p.v.category_id = category_id(cats, d->category);
+        p.v.price_minor = d->price_minor;
+        p.v.cost_minor = d->cost_minor;
+        p.v.taxable = d->taxable;
+        p.set[PRODUCT_F_SKU] = p.set[PRODUCT_F_NAME] = true;
+        p.set[PRODUCT_F_CATEGORY] = p.set[PRODUCT_F_PRICE] = true;
+        p.set[PRODUCT_F_COST] = p.set[PRODUCT_F_TAXABLE] = true;
+        rc = app_product_create(ctx, &p, &pr, ei);
+        for (size_t c = 0; rc == ERR_OK && c < demo_clinic_count; c++)
+            rc = app_product_stock_set(ctx, pr.id, clinics[c], d->stock[c],
+                                       &pr, ei);
+        if (rc)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+static enum err
+load_catalog(struct app_ctx *ctx, const char *const *clinics,
+             struct errinfo *ei)
+{
+    const char *cats[32];
+    enum err rc = ERR_OK;
+
+    ASSERT(demo_category_count <= 32);
+    for (size_t i = 0; rc == ERR_OK && i < demo_category_count; i++) {
+        struct category_patch p = {0};
+        struct category c;
+
+        p.v.name = demo_categories[i].name;
+        p.set[CATEGORY_F_NAME] = true;
+        rc = app_category_create(ctx, &p, &c, ei);
+        cats[i] = c.id;
+    }
+    if (rc == ERR_OK)
+        rc = load_services(ctx, cats, ei);
+    if (rc == ERR_OK)
+        rc = load_products(ctx, cats, clinics, ei);
+    return rc;
+}
+
 enum err
 app_demo_load(struct app_ctx *ctx, struct account_created *out,
               struct errinfo *ei)
@@ -75,6 +181,10 @@ app_demo_load(struct app_ctx *ctx, struct account_created *out,
     rc = app_account_create(ctx, &in, out, ei);
     if (rc == ERR_OK)
         rc = load_clinics(ctx, clinic_ids, ei);
+    if (rc == ERR_OK)
+        rc = load_users(ctx, ei);
+    if (rc == ERR_OK)
+        rc = load_catalog(ctx, clinic_ids, ei);
     return rc;
 }
 

@@ -139,6 +139,8 @@ contact_email_normalize(const char *in, char *out, size_t cap,
 
     ASSERT(in != NULL);
     ASSERT(out != NULL && cap > 0);
+    ASSERT(in != out);
+    out[0] = '\0';
     s = trim(in);
     if (s.len == 0)
         return email_invalid(ei, "e-mail address must not be empty");
@@ -153,6 +155,8 @@ contact_email_normalize(const char *in, char *out, size_t cap,
     local_len = (size_t)(at - s.ptr);
     if (memchr(at + 1, '@', s.len - local_len - 1) != NULL)
         return email_invalid(ei, "e-mail address has more than one '@'");
+    if (local_len + 1 == s.len)
+        return email_invalid(ei, "e-mail address has nothing after the '@'");
     for (size_t i = 0; i < s.len; i++)
         out[i] = lower(s.ptr[i]);
     out[s.len] = '\0';
@@ -251,6 +255,7 @@ contact_phone_normalize(const char *in, char *out, size_t cap,
 
     ASSERT(in != NULL);
     ASSERT(out != NULL && cap >= PHONE_E164_MAX + 1);
+    ASSERT(in != out);
     out[0] = '\0';
     rc = phone_digits(trim(in), digits, &n, &plus, ei);
     if (rc)

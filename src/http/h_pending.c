@@ -12,11 +12,3 @@
                            "not implemented yet");                          \
     }
 
-/* BEGIN patients */
-PENDING(h_patient_list)
-PENDING(h_patient_create)
-PENDING(h_patient_get)
-PENDING(h_patient_update)
-PENDING(h_patient_archive)
-/* END patients */
-

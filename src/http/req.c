@@ -7,10 +7,30 @@
 #include "base/crypto.h"
 #include "http/http_int.h"
 
+/* The name of the i-th ":name" segment of the route's path, into out. */
+static void
+param_name(const struct route *r, size_t i, char *out, size_t cap)
+{
+    const char *p = r->path;
+
+    for (;;) {
+        p = strchr(p, ':');
+        ASSERT(p != NULL);
+        p++;
+        if (i-- == 0)
+            break;
+    }
+    size_t n = strcspn(p, "/");
+    ASSERT(n < cap);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
 enum err
 req_id(struct req *req, size_t i, const char *prefix, const char *type,
        const char **out)
 {
+    char name[32];
     struct str s;
     char *id;
 
@@ -19,8 +39,9 @@ req_id(struct req *req, size_t i, const char *prefix, const char *type,
     id = arena_strndup(req->ctx.a, s.ptr, s.len);
     if (id == NULL)
         return ERR_LIMIT;
+    param_name(req->route, i, name, sizeof(name));
     if (!id_is_valid(s, prefix))
-        return errinfo_set(req->ei, ERR_NOT_FOUND, "resource_missing", "id",
+        return errinfo_set(req->ei, ERR_NOT_FOUND, "resource_missing", name,
                            "no such %s '%s'", type, id);
     *out = id;
     return ERR_OK;

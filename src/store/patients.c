@@ -41,6 +41,8 @@ static const char sql_cursor[] = "SELECT sort_key FROM patients "
     "AND archived = $2 AND (sort_key, id) > ($3, $4) "
 #define LIST_TAIL " ORDER BY sort_key, id LIMIT $5"
 #define LIST_PARAMS 5
+#define WORDS_PARAMS 15
+
 static const char sql_list[] = LIST_HEAD LIST_TAIL;
 /* $6 $7: one word, a prefix of either name or of the e-mail. */
 static const char sql_word[] = LIST_HEAD
@@ -67,7 +69,6 @@ static const char sql_words[] = LIST_HEAD
     "AND first_key >= $10 AND first_key < $11) "
     "OR (first_key >= $12 AND first_key < $13 "
     "AND last_key >= $14 AND last_key < $15))" LIST_TAIL;
-#define WORDS_PARAMS 15
 
 static void
 bind(const char *account_id, const struct patient *p,

@@ -123,8 +123,7 @@ store_user_insert(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_user_insert, p, 9, NULL, ei);
     if (rc == ERR_CONFLICT)
         return errinfo_set(ei, ERR_CONFLICT, "email_taken", "email",
-                           "a user with e-mail '%s' already exists",
-                           u->email);
+                           "a user with this e-mail already exists");
     return rc;
 }
 

@@ -140,12 +140,14 @@ CREATE TABLE products (
         REFERENCES categories (account_id, id)
 );
 CREATE UNIQUE INDEX products_sku ON products (account_id, sku);
+CREATE INDEX products_category ON products (account_id, category_id);
+CREATE INDEX services_category ON services (account_id, category_id);
 
 CREATE TABLE product_stock (
     account_id TEXT NOT NULL REFERENCES accounts (account_id),
     product_id TEXT NOT NULL,
     clinic_id TEXT NOT NULL,
-    quantity BIGINT NOT NULL,
+    quantity BIGINT NOT NULL CHECK (quantity >= 0),
     PRIMARY KEY (account_id, product_id, clinic_id),
     FOREIGN KEY (account_id, product_id) REFERENCES products (account_id, id),
     FOREIGN KEY (account_id, clinic_id) REFERENCES clinics (account_id, id)
