@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/crypto.h"
+#include "base/json.h"
 #include "harness.h"
 
 #define HARNESS_TESTS_MAX 1024
@@ -93,6 +95,12 @@ main(int argc, char **argv)
     size_t passed = 0;
     size_t failed = 0;
 
+    /* As the poise binary does: libsodium, and jansson on arenas. */
+    if (crypto_init() != ERR_OK) {
+        fprintf(stderr, "cannot initialise libsodium\n");
+        return EXIT_FAILURE;
+    }
+    json_init();
     for (size_t i = 0; i < test_count; i++) {
         if (filter != NULL && strstr(tests[i].name, filter) == NULL)
             continue;
