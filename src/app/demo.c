@@ -11,6 +11,7 @@
 #include "app/catalog.h"
 #include "app/clinic.h"
 #include "app/demo_data.h"
+#include "app/patient.h"
 #include "app/user.h"
 #include "base/assert.h"
 #include "store/users.h"
@@ -162,6 +163,50 @@ load_catalog(struct app_ctx *ctx, const char *const *clinics,
     return rc;
 }
 
+/* Patient i of the demo, deterministic: names, contact, birth date. */
+static void
+demo_patient(size_t i, struct patient_patch *p, char *email, char *phone,
+             char *dob)
+{
+    static const char *const areas[] = {"512", "480", "737", "602"};
+    const char *first = demo_first_names[i % demo_first_name_count];
+    const char *last =
+        demo_last_names[(i * 7 + 3) % demo_last_name_count];
+
+    snprintf(email, 96, "%s.%s%zu@example.com", first, last, i);
+    snprintf(phone, 32, "(%s) 555-%04zu", areas[i % 4], 100 + i % 100);
+    snprintf(dob, 16, "%04zu-%02zu-%02zu", 1955 + (i * 13) % 50,
+             1 + i % 12, 1 + (i * 7) % 28);
+    memset(p, 0, sizeof(*p));
+    p->v.first_name = first;
+    p->v.last_name = last;
+    p->v.email = email;
+    p->v.phone = phone;
+    p->v.date_of_birth = dob;
+    p->set[PATIENT_F_FIRST_NAME] = p->set[PATIENT_F_LAST_NAME] = true;
+    p->set[PATIENT_F_EMAIL] = p->set[PATIENT_F_PHONE] = true;
+    p->set[PATIENT_F_DATE_OF_BIRTH] = true;
+}
+
+static enum err
+load_patients(struct app_ctx *ctx, struct errinfo *ei)
+{
+    for (size_t i = 0; i < DEMO_PATIENT_COUNT; i++) {
+        struct patient_patch p;
+        struct patient out;
+        char email[96];
+        char phone[32];
+        char dob[16];
+        enum err rc;
+
+        demo_patient(i, &p, email, phone, dob);
+        rc = app_patient_create(ctx, &p, &out, ei);
+        if (rc)
+            return rc;
+    }
+    return ERR_OK;
+}
+
 enum err
 app_demo_load(struct app_ctx *ctx, struct account_created *out,
               struct errinfo *ei)
@@ -185,6 +230,8 @@ app_demo_load(struct app_ctx *ctx, struct account_created *out,
         rc = load_users(ctx, ei);
     if (rc == ERR_OK)
         rc = load_catalog(ctx, clinic_ids, ei);
+    if (rc == ERR_OK)
+        rc = load_patients(ctx, ei);
     return rc;
 }
 

@@ -35,39 +35,54 @@ static const char sql_get[] = "SELECT " PATIENT_COLS " FROM patients "
 static const char sql_cursor[] = "SELECT sort_key FROM patients "
                                  "WHERE account_id = $1 AND id = $2";
 
-/* $1 account, $2 archived, $3 $4 the cursor, $5 the limit. */
-#define LIST_HEAD                                                              \
-    "SELECT " PATIENT_COLS " FROM patients WHERE account_id = $1 "             \
-    "AND archived = $2 AND (sort_key, id) > ($3, $4) "
-#define LIST_TAIL " ORDER BY sort_key, id LIMIT $5"
+/*
+ * $1 account, $2 archived, $3 $4 the cursor (sort key and id of the last
+ * row of the previous page, or "" ""), $5 the limit.
+ */
 #define LIST_PARAMS 5
 #define WORDS_PARAMS 15
+#define LIST_TAIL " ORDER BY sort_key, id LIMIT $5"
 
-static const char sql_list[] = LIST_HEAD LIST_TAIL;
+static const char sql_list[] =
+    "SELECT " PATIENT_COLS " FROM patients WHERE account_id = $1 "
+    "AND archived = $2 AND (sort_key, id) > ($3, $4)" LIST_TAIL;
+
+/*
+ * A search is an OR of key ranges, each naming the account so that it is
+ * an index range of its own, then sorted. The cursor compares
+ * `sort_key || ''` rather than sort_key: otherwise SQLite, which has no
+ * statistics to go by, prefers walking the whole account in name order
+ * through the sort index and filtering, which costs every patient of the
+ * account instead of the matches.
+ */
+#define SEARCH_HEAD                                                            \
+    "SELECT " PATIENT_COLS " FROM patients WHERE archived = $2 "               \
+    "AND (sort_key || '', id) > ($3, $4) AND "
+
 /* $6 $7: one word, a prefix of either name or of the e-mail. */
-static const char sql_word[] = LIST_HEAD
-    "AND ((first_key >= $6 AND first_key < $7) "
-    "OR (last_key >= $6 AND last_key < $7) "
-    "OR (email >= $6 AND email < $7))" LIST_TAIL;
-static const char sql_email[] = LIST_HEAD
-    "AND email >= $6 AND email < $7" LIST_TAIL;
-static const char sql_phone[] = LIST_HEAD
-    "AND phone_key >= $6 AND phone_key < $7" LIST_TAIL;
+static const char sql_word[] = SEARCH_HEAD
+    "((account_id = $1 AND first_key >= $6 AND first_key < $7) "
+    "OR (account_id = $1 AND last_key >= $6 AND last_key < $7) "
+    "OR (account_id = $1 AND email >= $6 AND email < $7))" LIST_TAIL;
+static const char sql_email[] = SEARCH_HEAD
+    "account_id = $1 AND email >= $6 AND email < $7" LIST_TAIL;
+static const char sql_phone[] = SEARCH_HEAD
+    "account_id = $1 AND phone_key >= $6 AND phone_key < $7" LIST_TAIL;
 /*
  * $6 $7 the whole text: one name with a space in it ("mary ann") or
  * "last first" (a prefix of the sort key); $8..$11 split at the first
  * space: "first last" or "last first"; $12..$15 split at the last space:
  * "first last" when the first name has a space ("mary ann smith").
  */
-static const char sql_words[] = LIST_HEAD
-    "AND ((first_key >= $6 AND first_key < $7) "
-    "OR (last_key >= $6 AND last_key < $7) "
-    "OR (sort_key >= $6 AND sort_key < $7) "
-    "OR (first_key >= $8 AND first_key < $9 "
+static const char sql_words[] = SEARCH_HEAD
+    "((account_id = $1 AND first_key >= $6 AND first_key < $7) "
+    "OR (account_id = $1 AND last_key >= $6 AND last_key < $7) "
+    "OR (account_id = $1 AND sort_key >= $6 AND sort_key < $7) "
+    "OR (account_id = $1 AND first_key >= $8 AND first_key < $9 "
     "AND last_key >= $10 AND last_key < $11) "
-    "OR (last_key >= $8 AND last_key < $9 "
+    "OR (account_id = $1 AND last_key >= $8 AND last_key < $9 "
     "AND first_key >= $10 AND first_key < $11) "
-    "OR (first_key >= $12 AND first_key < $13 "
+    "OR (account_id = $1 AND first_key >= $12 AND first_key < $13 "
     "AND last_key >= $14 AND last_key < $15))" LIST_TAIL;
 
 static void
