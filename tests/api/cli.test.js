@@ -101,7 +101,13 @@ test('SIGTERM lets an in-flight request finish, then the server exits 0', async 
   // still be running when the signal arrives.
   const pending = api('POST', '/v1/users', { key: acct.key, body: {
     email: `late-${process.pid}@t.example`, name: 'Late', role: 'front_desk', password: 'a long password 2' } });
-  await new Promise((r) => setTimeout(r, 15));
+  // Wait until the server is working on it (the metrics request itself is
+  // the other one in flight).
+  for (let i = 0; i < 500; i++) {
+    const m = await (await fetch(server.base + '/metrics')).text();
+    if (Number(/poise_http_requests_in_flight (\d+)/.exec(m)[1]) >= 2) break;
+    await new Promise((r) => setTimeout(r, 1));
+  }
   const stopped = server.stop();
   const res = await pending;
   assert.equal(res.status, 201, res.text);

@@ -38,6 +38,8 @@ const factories = {
   users: async (acct) => (await api('POST', '/v1/users', { key: acct.key, body: { email: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}@t.example`, name: 'U', role: 'front_desk' } })).body.id,
   api_keys: async (acct) => (await api('POST', '/v1/api_keys', { key: acct.key, body: { name: 'K' } })).body.id,
 };
+// A valid body for routes that require members, so only the id can fail.
+const validBodies = { '/v1/products/:id/stock/:clinic': { quantity: 1 } };
 // Parameters other than the first ":id" in a path, resolved in the caller's own account.
 const ownParams = { clinic: 'clinics' };
 
@@ -55,7 +57,7 @@ test('every id route answers 404 to another account', async () => {
       if (p.includes(':' + name)) p = p.replace(':' + name, await factories[res](b));
     }
     assert.ok(!p.includes(':'), 'all params bound: ' + p);
-    const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
+    const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : (validBodies[r.path] || {});
     const res = await api(r.method, p, { key: b.key, body });
     assertError(res, 404, undefined);
     assert.ok(!res.text.includes(a.accountId), `${r.method} ${r.path} leaks nothing`);
