@@ -60,8 +60,8 @@ insert_head_admin(struct app_ctx *ctx, const struct account_new *in,
     u->updated_at_ms = ctx->now_ms;
     if (u->email == NULL)
         return ERR_LIMIT;
-    if (in->password != NULL && password_hash(in->password, hash,
-                                              sizeof(hash)) != ERR_OK)
+    if (in->password != NULL &&
+        password_hash(in->password, hash, sizeof(hash)) != ERR_OK)
         return errinfo_set(ei, ERR_INTERNAL, "internal_error", NULL,
                            "cannot hash the password");
     rc = store_user_insert(ctx->db, ctx->a, ctx->account_id, u,
@@ -107,8 +107,7 @@ app_account_create(struct app_ctx *ctx, const struct account_new *in,
 enum err
 app_account_get(struct app_ctx *ctx, struct account *out, struct errinfo *ei)
 {
-    enum err rc = store_account_get(ctx->db, ctx->a, ctx->account_id, out,
-                                    ei);
+    enum err rc = store_account_get(ctx->db, ctx->a, ctx->account_id, out, ei);
 
     /* The caller authenticated against this account, so it exists. */
     ASSERT(rc != ERR_NOT_FOUND);
@@ -116,9 +115,8 @@ app_account_get(struct app_ctx *ctx, struct account *out, struct errinfo *ei)
 }
 
 enum err
-app_account_update(struct app_ctx *ctx, const char *name,
-                   const char *currency, struct account *out,
-                   struct errinfo *ei)
+app_account_update(struct app_ctx *ctx, const char *name, const char *currency,
+                   struct account *out, struct errinfo *ei)
 {
     json_t *s = json_object();
     enum err rc = app_account_get(ctx, out, ei);
@@ -140,8 +138,7 @@ app_account_update(struct app_ctx *ctx, const char *name,
     rc = store_account_update(ctx->db, ctx->a, out, ei);
     if (rc)
         return app_store_fail(rc, ei);
-    return app_audit(ctx, "account.update", "account", ctx->account_id, s,
-                     ei);
+    return app_audit(ctx, "account.update", "account", ctx->account_id, s, ei);
 }
 
 static enum err

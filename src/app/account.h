@@ -12,8 +12,8 @@
 struct account_new {
     const char *name;
     const char *email;
-    const char *password; /* NULL: head admin signs in after a reset */
-    const char *currency; /* NULL: USD */
+    const char *password;   /* NULL: head admin signs in after a reset */
+    const char *currency;   /* NULL: USD */
     const char *admin_name; /* NULL: "Head admin" */
 };
 
@@ -40,8 +40,7 @@ MUST_CHECK enum err app_account_get(struct app_ctx *ctx, struct account *out,
 /* Change name and/or currency (NULL: unchanged). Head admin only. */
 MUST_CHECK enum err app_account_update(struct app_ctx *ctx, const char *name,
                                        const char *currency,
-                                       struct account *out,
-                                       struct errinfo *ei);
+                                       struct account *out, struct errinfo *ei);
 
 /*
  * Make user_id the head admin; the current head admin becomes an admin.

@@ -108,8 +108,8 @@ app_auth_session(struct app_ctx *ctx, const char *token,
                             "your session has ended; sign in again");
     }
     if (now - pr.last_seen_at_ms > SESSION_TOUCH_MS) {
-        rc = store_session_touch(ctx->db, ctx->a, ctx->account_id, pr.id,
-                                 now, ei);
+        rc = store_session_touch(ctx->db, ctx->a, ctx->account_id, pr.id, now,
+                                 ei);
         if (rc)
             return app_store_fail(rc, ei);
     }
@@ -170,8 +170,8 @@ start_session(struct app_ctx *ctx, const struct user *u,
     if (out->token == NULL)
         return ERR_LIMIT;
     sha256_hex(out->token, strlen(out->token), hash);
-    rc = store_session_insert(ctx->db, ctx->a, ctx->account_id, out->id,
-                              u->id, hash, out->csrf_token, ctx->now_ms, ei);
+    rc = store_session_insert(ctx->db, ctx->a, ctx->account_id, out->id, u->id,
+                              hash, out->csrf_token, ctx->now_ms, ei);
     if (rc)
         return app_store_fail(rc, ei);
     out->user_id = u->id;
@@ -184,9 +184,8 @@ start_session(struct app_ctx *ctx, const struct user *u,
 }
 
 enum err
-app_session_create(struct app_ctx *ctx, const char *email,
-                   const char *password, struct session_out *out,
-                   struct errinfo *ei)
+app_session_create(struct app_ctx *ctx, const char *email, const char *password,
+                   struct session_out *out, struct errinfo *ei)
 {
     char norm[EMAIL_MAX + 1];
     const char *account_id = NULL;
@@ -224,8 +223,7 @@ app_session_create(struct app_ctx *ctx, const char *email,
 }
 
 enum err
-app_session_end(struct app_ctx *ctx, const char *session_id,
-                struct errinfo *ei)
+app_session_end(struct app_ctx *ctx, const char *session_id, struct errinfo *ei)
 {
     enum err rc = store_session_end(ctx->db, ctx->a, ctx->account_id,
                                     session_id, ctx->now_ms, ei);
@@ -236,8 +234,8 @@ app_session_end(struct app_ctx *ctx, const char *session_id,
 }
 
 enum err
-app_api_key_create(struct app_ctx *ctx, const char *name,
-                   struct api_key *out, struct errinfo *ei)
+app_api_key_create(struct app_ctx *ctx, const char *name, struct api_key *out,
+                   struct errinfo *ei)
 {
     char hash[SHA256_HEX_LEN + 1];
     struct key_row k = {0};
@@ -260,8 +258,8 @@ app_api_key_create(struct app_ctx *ctx, const char *name,
     rc = store_api_key_insert(ctx->db, ctx->a, ctx->account_id, &k, hash, ei);
     if (rc)
         return app_store_fail(rc, ei);
-    *out = (struct api_key){k.id, k.name, k.user_id, full, k.secret_last4,
-                            k.created_at_ms, 0};
+    *out = (struct api_key){k.id,           k.name,          k.user_id, full,
+                            k.secret_last4, k.created_at_ms, 0};
     json_t *s = json_object();
     json_put(s, "name", json_string(name));
     return app_audit(ctx, "api_key.create", "api_key", k.id, s, ei);
@@ -270,10 +268,9 @@ app_api_key_create(struct app_ctx *ctx, const char *name,
 static void
 from_row(const struct key_row *k, struct api_key *out)
 {
-    *out = (struct api_key){k->id,           k->name,
-                            k->user_id,      NULL,
-                            k->secret_last4, k->created_at_ms,
-                            k->revoked_at_ms};
+    *out = (struct api_key){
+        k->id,           k->name,          k->user_id,      NULL,
+        k->secret_last4, k->created_at_ms, k->revoked_at_ms};
 }
 
 enum err

@@ -48,22 +48,20 @@ struct session_out {
  * retry_after_s when LOGIN_FAILURES_MAX failures happened for this e-mail
  * within LOGIN_WINDOW_MS. On success ctx's account and user are set.
  */
-MUST_CHECK enum err app_session_create(struct app_ctx *ctx,
-                                       const char *email,
+MUST_CHECK enum err app_session_create(struct app_ctx *ctx, const char *email,
                                        const char *password,
                                        struct session_out *out,
                                        struct errinfo *ei);
 
 /* End a session (sign out). */
-MUST_CHECK enum err app_session_end(struct app_ctx *ctx,
-                                    const char *session_id,
+MUST_CHECK enum err app_session_end(struct app_ctx *ctx, const char *session_id,
                                     struct errinfo *ei);
 
 struct api_key {
     const char *id;
     const char *name;
     const char *user_id;
-    const char *secret;       /* only when just created; else NULL */
+    const char *secret; /* only when just created; else NULL */
     const char *secret_last4;
     int64_t created_at_ms;
     int64_t revoked_at_ms; /* 0 when active */
@@ -71,8 +69,7 @@ struct api_key {
 
 /* Create an API key acting as ctx's user. */
 MUST_CHECK enum err app_api_key_create(struct app_ctx *ctx, const char *name,
-                                       struct api_key *out,
-                                       struct errinfo *ei);
+                                       struct api_key *out, struct errinfo *ei);
 
 /* List the account's API keys, newest first. */
 MUST_CHECK enum err app_api_key_list(struct app_ctx *ctx,
@@ -82,7 +79,6 @@ MUST_CHECK enum err app_api_key_list(struct app_ctx *ctx,
 
 /* Revoke a key. ERR_NOT_FOUND when not in this account. */
 MUST_CHECK enum err app_api_key_revoke(struct app_ctx *ctx, const char *id,
-                                       struct api_key *out,
-                                       struct errinfo *ei);
+                                       struct api_key *out, struct errinfo *ei);
 
 #endif

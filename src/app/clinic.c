@@ -37,18 +37,41 @@ apply(struct clinic *c, const struct clinic_patch *in)
         if (!in->set[f])
             continue;
         switch ((enum clinic_field)f) {
-        case CLINIC_F_NAME: c->name = v->name; break;
-        case CLINIC_F_LINE1: c->line1 = v->line1; break;
-        case CLINIC_F_LINE2: c->line2 = v->line2; break;
-        case CLINIC_F_CITY: c->city = v->city; break;
-        case CLINIC_F_STATE: c->state = v->state; break;
-        case CLINIC_F_POSTAL_CODE: c->postal_code = v->postal_code; break;
-        case CLINIC_F_COUNTRY: c->country = v->country; break;
-        case CLINIC_F_TIMEZONE: c->timezone = v->timezone; break;
-        case CLINIC_F_CURRENCY: c->currency = v->currency; break;
-        case CLINIC_F_TAX_RATE_BPS: c->tax_rate_bps = v->tax_rate_bps; break;
-        case CLINIC_F_ARCHIVED: c->archived = v->archived; break;
-        default: ASSERT(!"unreachable");
+        case CLINIC_F_NAME:
+            c->name = v->name;
+            break;
+        case CLINIC_F_LINE1:
+            c->line1 = v->line1;
+            break;
+        case CLINIC_F_LINE2:
+            c->line2 = v->line2;
+            break;
+        case CLINIC_F_CITY:
+            c->city = v->city;
+            break;
+        case CLINIC_F_STATE:
+            c->state = v->state;
+            break;
+        case CLINIC_F_POSTAL_CODE:
+            c->postal_code = v->postal_code;
+            break;
+        case CLINIC_F_COUNTRY:
+            c->country = v->country;
+            break;
+        case CLINIC_F_TIMEZONE:
+            c->timezone = v->timezone;
+            break;
+        case CLINIC_F_CURRENCY:
+            c->currency = v->currency;
+            break;
+        case CLINIC_F_TAX_RATE_BPS:
+            c->tax_rate_bps = v->tax_rate_bps;
+            break;
+        case CLINIC_F_ARCHIVED:
+            c->archived = v->archived;
+            break;
+        default:
+            ASSERT(!"unreachable");
         }
     }
 }

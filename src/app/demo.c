@@ -86,8 +86,7 @@ category_id(const char *const *ids, const char *name)
 }
 
 static enum err
-load_services(struct app_ctx *ctx, const char *const *cats,
-              struct errinfo *ei)
+load_services(struct app_ctx *ctx, const char *const *cats, struct errinfo *ei)
 {
     for (size_t i = 0; i < demo_service_count; i++) {
         const struct demo_service *d = &demo_services[i];
@@ -131,8 +130,8 @@ load_products(struct app_ctx *ctx, const char *const *cats,
         p.set[PRODUCT_F_COST] = p.set[PRODUCT_F_TAXABLE] = true;
         rc = app_product_create(ctx, &p, &pr, ei);
         for (size_t c = 0; rc == ERR_OK && c < demo_clinic_count; c++)
-            rc = app_product_stock_set(ctx, pr.id, clinics[c], d->stock[c],
-                                       &pr, ei);
+            rc = app_product_stock_set(ctx, pr.id, clinics[c], d->stock[c], &pr,
+                                       ei);
         if (rc)
             return rc;
     }
@@ -170,13 +169,12 @@ demo_patient(size_t i, struct patient_patch *p, char *email, char *phone,
 {
     static const char *const areas[] = {"512", "480", "737", "602"};
     const char *first = demo_first_names[i % demo_first_name_count];
-    const char *last =
-        demo_last_names[(i * 7 + 3) % demo_last_name_count];
+    const char *last = demo_last_names[(i * 7 + 3) % demo_last_name_count];
 
     snprintf(email, 96, "%s.%s%zu@example.com", first, last, i);
     snprintf(phone, 32, "(%s) 555-%04zu", areas[i % 4], 100 + i % 100);
-    snprintf(dob, 16, "%04zu-%02zu-%02zu", 1955 + (i * 13) % 50,
-             1 + i % 12, 1 + (i * 7) % 28);
+    snprintf(dob, 16, "%04zu-%02zu-%02zu", 1955 + (i * 13) % 50, 1 + i % 12,
+             1 + (i * 7) % 28);
     memset(p, 0, sizeof(*p));
     p->v.first_name = first;
     p->v.last_name = last;

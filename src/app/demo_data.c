@@ -53,8 +53,8 @@ const struct demo_category demo_categories[] = {
     {"Neurotoxins"},    {"Dermal Fillers"}, {"Facials"},  {"Laser"},
     {"Chemical Peels"}, {"Body"},           {"Skincare"}, {"Wellness"},
 };
-const size_t demo_category_count =
-    sizeof(demo_categories) / sizeof(demo_categories[0]);
+const size_t demo_category_count = sizeof(demo_categories) /
+                                   sizeof(demo_categories[0]);
 
 /* Columns: name, category, price in cents, duration in minutes, taxable. */
 const struct demo_service demo_services[] = {
@@ -87,8 +87,8 @@ const struct demo_service demo_services[] = {
     {"Vitamin B12 Injection", "Wellness", 3500, 10, false},
     {"Aesthetic Consultation", "Wellness", 0, 30, false},
 };
-const size_t demo_service_count =
-    sizeof(demo_services) / sizeof(demo_services[0]);
+const size_t demo_service_count = sizeof(demo_services) /
+                                  sizeof(demo_services[0]);
 
 /*
  * Retail prices are typical US list prices; cost is the practice's
@@ -223,8 +223,8 @@ const struct demo_product demo_products[] = {
         .stock = {4, 3},
     },
 };
-const size_t demo_product_count =
-    sizeof(demo_products) / sizeof(demo_products[0]);
+const size_t demo_product_count = sizeof(demo_products) /
+                                  sizeof(demo_products[0]);
 
 const char *const demo_first_names[] = {
     "Emma",      "Olivia",  "Sophia",  "Isabella",    "Ava",       "Mia",
@@ -238,8 +238,8 @@ const char *const demo_first_names[] = {
     "Michael",   "David",   "James",   "Christopher", "Matthew",   "Andrew",
     "Marcus",    "Wei",     "Carlos",  "Diego",       "Omar",      "Kwame",
 };
-const size_t demo_first_name_count =
-    sizeof(demo_first_names) / sizeof(demo_first_names[0]);
+const size_t demo_first_name_count = sizeof(demo_first_names) /
+                                     sizeof(demo_first_names[0]);
 
 const char *const demo_last_names[] = {
     "Smith",    "Johnson", "Williams",  "Brown",    "Jones",     "Garcia",
@@ -253,5 +253,5 @@ const char *const demo_last_names[] = {
     "Patel",    "Kim",     "Wang",      "Singh",    "Nakamura",  "Cohen",
     "Kowalski", "Haddad",  "Johansson", "Ali",      "Tran",      "Shah",
 };
-const size_t demo_last_name_count =
-    sizeof(demo_last_names) / sizeof(demo_last_names[0]);
+const size_t demo_last_name_count = sizeof(demo_last_names) /
+                                    sizeof(demo_last_names[0]);

@@ -17,10 +17,10 @@ struct demo_clinic {
     const char *name;
     const char *line1;
     const char *city;
-    const char *state;       /* two-letter US state */
+    const char *state; /* two-letter US state */
     const char *postal_code;
-    const char *timezone;    /* IANA */
-    int32_t tax_rate_bps;    /* sales tax in basis points, 825 = 8.25% */
+    const char *timezone; /* IANA */
+    int32_t tax_rate_bps; /* sales tax in basis points, 825 = 8.25% */
 };
 
 struct demo_user {

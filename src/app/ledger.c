@@ -15,9 +15,9 @@
 
 enum err
 app_ledger_account(struct app_ctx *ctx, const char *owner_type,
-                   const char *owner_id, const char *kind,
-                   const char *currency, enum ledger_normal normal,
-                   bool allow_negative, const char **id, struct errinfo *ei)
+                   const char *owner_id, const char *kind, const char *currency,
+                   enum ledger_normal normal, bool allow_negative,
+                   const char **id, struct errinfo *ei)
 {
     struct ledger_account la = {
         .owner_type = owner_type,
@@ -44,8 +44,7 @@ app_ledger_account(struct app_ctx *ctx, const char *owner_type,
     la.id = id_new(ctx->a, "la", ctx->now_ms);
     if (la.id == NULL)
         return ERR_LIMIT;
-    rc = store_ledger_account_insert(ctx->db, ctx->a, ctx->account_id, &la,
-                                     ei);
+    rc = store_ledger_account_insert(ctx->db, ctx->a, ctx->account_id, &la, ei);
     if (rc)
         return app_store_fail(rc, ei);
     *id = la.id;
@@ -62,8 +61,7 @@ post_entry(struct app_ctx *ctx, const char *transfer_id, int seq,
     enum err rc;
 
     rc = store_ledger_entry_insert(ctx->db, ctx->a, ctx->account_id,
-                                   transfer_id, seq, e, currency, &before,
-                                   ei);
+                                   transfer_id, seq, e, currency, &before, ei);
     if (rc == ERR_NOT_FOUND)
         return errinfo_set(ei, ERR_INTERNAL, "internal_error", NULL,
                            "no ledger account '%s'", e->ledger_account_id);
@@ -101,8 +99,8 @@ app_ledger_post(struct app_ctx *ctx, const char *currency,
     if (id == NULL)
         return ERR_LIMIT;
     rc = store_ledger_transfer_insert(ctx->db, ctx->a, ctx->account_id, id,
-                                      currency, reason, source_type,
-                                      source_id, ctx->now_ms, ei);
+                                      currency, reason, source_type, source_id,
+                                      ctx->now_ms, ei);
     if (rc)
         return app_store_fail(rc, ei);
     for (size_t i = 0; i < t->entry_count; i++) {
@@ -115,12 +113,12 @@ app_ledger_post(struct app_ctx *ctx, const char *currency,
 }
 
 enum err
-app_ledger_balance(struct app_ctx *ctx, const char *id,
-                   int64_t *balance_minor, struct errinfo *ei)
+app_ledger_balance(struct app_ctx *ctx, const char *id, int64_t *balance_minor,
+                   struct errinfo *ei)
 {
     struct ledger_account la;
-    enum err rc = store_ledger_account_get(ctx->db, ctx->a, ctx->account_id,
-                                           id, &la, ei);
+    enum err rc = store_ledger_account_get(ctx->db, ctx->a, ctx->account_id, id,
+                                           &la, ei);
 
     if (rc == ERR_NOT_FOUND)
         return app_not_found(ei, "ledger account", id, "id");

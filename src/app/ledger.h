@@ -14,13 +14,11 @@
  * The ledger account for (owner_type, owner_id, kind, currency), created
  * with normal side and overdraft rule when absent. *id is arena-owned.
  */
-MUST_CHECK enum err app_ledger_account(struct app_ctx *ctx,
-                                       const char *owner_type,
-                                       const char *owner_id, const char *kind,
-                                       const char *currency,
-                                       enum ledger_normal normal,
-                                       bool allow_negative, const char **id,
-                                       struct errinfo *ei);
+MUST_CHECK enum err
+app_ledger_account(struct app_ctx *ctx, const char *owner_type,
+                   const char *owner_id, const char *kind, const char *currency,
+                   enum ledger_normal normal, bool allow_negative,
+                   const char **id, struct errinfo *ei);
 
 /*
  * Post transfer t (currency code in currency, which must match every
@@ -31,8 +29,7 @@ MUST_CHECK enum err app_ledger_account(struct app_ctx *ctx,
  */
 MUST_CHECK enum err app_ledger_post(struct app_ctx *ctx, const char *currency,
                                     const struct ledger_transfer *t,
-                                    const char *reason,
-                                    const char *source_type,
+                                    const char *reason, const char *source_type,
                                     const char *source_id,
                                     const char **transfer_id,
                                     struct errinfo *ei);

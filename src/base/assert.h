@@ -11,10 +11,10 @@
 
 _Noreturn void assert_fail(const char *expr, const char *file, int line);
 
-#define ASSERT(x)                                                          \
-    do {                                                                   \
-        if (!(x))                                                          \
-            assert_fail(#x, __FILE__, __LINE__);                           \
+#define ASSERT(x)                                                              \
+    do {                                                                       \
+        if (!(x))                                                              \
+            assert_fail(#x, __FILE__, __LINE__);                               \
     } while (0)
 
 #endif

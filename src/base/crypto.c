@@ -87,8 +87,7 @@ secret_new(struct arena *a, size_t len)
 static void
 to_hex(const unsigned char *digest, char *out)
 {
-    sodium_bin2hex(out, SHA256_HEX_LEN + 1, digest,
-                   crypto_hash_sha256_BYTES);
+    sodium_bin2hex(out, SHA256_HEX_LEN + 1, digest, crypto_hash_sha256_BYTES);
 }
 
 void
@@ -115,8 +114,8 @@ sha256_hex_parts(const struct str *parts, size_t n, char *out)
             lenb[k] = (unsigned char)(len >> (8 * k));
         crypto_hash_sha256_update(&st, lenb, sizeof(lenb));
         if (parts[i].len > 0)
-            crypto_hash_sha256_update(
-                &st, (const unsigned char *)parts[i].ptr, parts[i].len);
+            crypto_hash_sha256_update(&st, (const unsigned char *)parts[i].ptr,
+                                      parts[i].len);
     }
     crypto_hash_sha256_final(&st, digest);
     to_hex(digest, out);
@@ -135,8 +134,8 @@ password_hash(const char *password, char *out, size_t out_len)
 bool
 password_verify(const char *stored_hash, const char *password)
 {
-    return crypto_pwhash_str_verify(stored_hash, password,
-                                    strlen(password)) == 0;
+    return crypto_pwhash_str_verify(stored_hash, password, strlen(password)) ==
+           0;
 }
 
 void

@@ -16,19 +16,19 @@
 
 enum err {
     ERR_OK = 0,
-    ERR_INVALID,   /* bad input: 400 */
-    ERR_NOT_FOUND, /* no such object in this account: 404 */
-    ERR_CONFLICT,  /* state conflict, duplicate: 409 */
-    ERR_FORBIDDEN, /* role may not: 403 */
-    ERR_LIMIT,     /* size or arithmetic limit exceeded */
-    ERR_DECLINED,  /* card declined: 402 */
-    ERR_GATEWAY,   /* gateway unreachable or failed: 502 */
-    ERR_STORE,     /* database failure: 500/503 */
-    ERR_INTERNAL,  /* anything else: 500 */
+    ERR_INVALID,      /* bad input: 400 */
+    ERR_NOT_FOUND,    /* no such object in this account: 404 */
+    ERR_CONFLICT,     /* state conflict, duplicate: 409 */
+    ERR_FORBIDDEN,    /* role may not: 403 */
+    ERR_LIMIT,        /* size or arithmetic limit exceeded */
+    ERR_DECLINED,     /* card declined: 402 */
+    ERR_GATEWAY,      /* gateway unreachable or failed: 502 */
+    ERR_STORE,        /* database failure: 500/503 */
+    ERR_INTERNAL,     /* anything else: 500 */
     ERR_UNAUTHORIZED, /* missing or bad credential: 401 */
-    ERR_RULE,      /* business rule refused: 422 */
-    ERR_RATE,      /* too many attempts: 429 */
-    ERR_BUSY,      /* retry later (lock timeout, in-flight duplicate): 409/503 */
+    ERR_RULE,         /* business rule refused: 422 */
+    ERR_RATE,         /* too many attempts: 429 */
+    ERR_BUSY, /* retry later (lock timeout, in-flight duplicate): 409/503 */
     ERR__COUNT
 };
 

@@ -96,14 +96,13 @@ read_one(const struct jfield *f, json_t *v, const char *prefix,
         len = json_string_length(v);
         if ((int64_t)len < f->min || (f->max > 0 && (int64_t)len > f->max)) {
             return errinfo_set(ei, ERR_INVALID, "parameter_invalid", NULL,
-                               "'%s%s' must be %lld to %lld bytes long",
-                               prefix, f->name, (long long)f->min,
-                               (long long)f->max);
+                               "'%s%s' must be %lld to %lld bytes long", prefix,
+                               f->name, (long long)f->min, (long long)f->max);
         }
         if (strlen(json_string_value(v)) != len) {
             return errinfo_set(ei, ERR_INVALID, "parameter_invalid", NULL,
-                               "'%s%s' must not contain NUL characters",
-                               prefix, f->name);
+                               "'%s%s' must not contain NUL characters", prefix,
+                               f->name);
         }
         *(const char **)f->out = json_string_value(v);
         return ERR_OK;
@@ -115,10 +114,9 @@ read_one(const struct jfield *f, json_t *v, const char *prefix,
             return wrong_type(f, prefix, v, ei);
         n = json_integer_value(v);
         if (n < f->min || n > f->max) {
-            return errinfo_set(ei, ERR_INVALID, "parameter_out_of_range",
-                               NULL, "'%s%s' must be between %lld and %lld",
-                               prefix, f->name, (long long)f->min,
-                               (long long)f->max);
+            return errinfo_set(ei, ERR_INVALID, "parameter_out_of_range", NULL,
+                               "'%s%s' must be between %lld and %lld", prefix,
+                               f->name, (long long)f->min, (long long)f->max);
         }
         *(int64_t *)f->out = n;
         return ERR_OK;
@@ -159,7 +157,7 @@ check_unknown(json_t *obj, const struct jfield *fields, size_t n,
     const char *key;
     json_t *v;
 
-    json_object_foreach(obj, key, v) {
+    json_object_foreach (obj, key, v) {
         size_t i;
 
         for (i = 0; i < n; i++) {
@@ -168,8 +166,8 @@ check_unknown(json_t *obj, const struct jfield *fields, size_t n,
         }
         if (i == n) {
             enum err rc = errinfo_set(ei, ERR_INVALID, "parameter_unknown",
-                                      NULL, "unknown parameter '%s%s'",
-                                      prefix, key);
+                                      NULL, "unknown parameter '%s%s'", prefix,
+                                      key);
             set_param(ei, prefix, key);
             return rc;
         }
@@ -257,8 +255,8 @@ json_dump(struct arena *a, const json_t *v, size_t *len_out)
 {
     struct dump_ctx d = {.a = a};
 
-    if (json_dump_callback(v, dump_cb, &d, JSON_COMPACT | JSON_PRESERVE_ORDER)
-            != 0 ||
+    if (json_dump_callback(v, dump_cb, &d,
+                           JSON_COMPACT | JSON_PRESERVE_ORDER) != 0 ||
         d.failed)
         return NULL;
     if (d.ptr == NULL)

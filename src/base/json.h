@@ -57,8 +57,7 @@ MUST_CHECK enum err json_parse_object(struct str text, json_t **out,
  * prefix names the parent object in errinfo.param ("address."), or "".
  */
 MUST_CHECK enum err json_read(json_t *obj, const struct jfield *fields,
-                              size_t n, const char *prefix,
-                              struct errinfo *ei);
+                              size_t n, const char *prefix, struct errinfo *ei);
 
 /*
  * Serialise v into arena a (compact, keys in insertion order); NULL when

@@ -65,11 +65,11 @@ read_password(char *buf, size_t cap)
 static void
 print_created(const struct account_created *c)
 {
-    json_t *o = json_pack(
-        "{s:{s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s}}", "account", "id",
-        c->account.id, "name", c->account.name, "user", "id",
-        c->head_admin.id, "email", c->head_admin.email, "role", "head_admin",
-        "api_key", "id", c->key.id, "secret", c->key.secret);
+    json_t *o = json_pack("{s:{s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s}}",
+                          "account", "id", c->account.id, "name",
+                          c->account.name, "user", "id", c->head_admin.id,
+                          "email", c->head_admin.email, "role", "head_admin",
+                          "api_key", "id", c->key.id, "secret", c->key.secret);
     char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
     if (text != NULL)

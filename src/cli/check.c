@@ -53,8 +53,7 @@ verify(struct store *s)
         fprintf(stderr, "poise: check could not run: %s\n", ei.message);
         return 1;
     }
-    printf("%s\n", ledger + audit == 0 ? "check passed"
-                                        : "check FAILED");
+    printf("%s\n", ledger + audit == 0 ? "check passed" : "check FAILED");
     return ledger + audit == 0 ? 0 : 1;
 }
 

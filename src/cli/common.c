@@ -30,8 +30,7 @@ cli_parse(int argc, char **argv, const struct opt *opts, size_t n,
                 break;
         }
         if (k == n) {
-            fprintf(stderr, "poise: unknown option '%s'\n\n%s", argv[i],
-                    usage);
+            fprintf(stderr, "poise: unknown option '%s'\n\n%s", argv[i], usage);
             return 2;
         }
         if (!opts[k].takes_value) {

@@ -91,8 +91,8 @@ run(const char *db, const char *host, int port, int threads, bool demo)
         store_close(s);
         return 1;
     }
-    printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n",
-           host, server_port(srv), store_engine_name(s), db,
+    printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n", host,
+           server_port(srv), store_engine_name(s), db,
            (long long)((time_mono_ns() - t0) / 1000000));
     fflush(stdout);
     sig = wait_for_signal();

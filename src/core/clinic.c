@@ -67,8 +67,7 @@ check_address(const struct clinic *c, struct errinfo *ei)
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "state",
                            "unknown US state '%s'", c->state);
     if (us && c->postal_code != NULL && !is_us_zip(c->postal_code))
-        return errinfo_set(ei, ERR_INVALID, "parameter_invalid",
-                           "postal_code",
+        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "postal_code",
                            "US postal code must be 12345 or 12345-6789");
     return ERR_OK;
 }
@@ -84,8 +83,7 @@ clinic_check(const struct clinic *c, struct errinfo *ei)
     rc = check_address(c, ei);
     if (rc)
         return rc;
-    if (c->currency == NULL ||
-        currency_by_code(str_c(c->currency)) == NULL)
+    if (c->currency == NULL || currency_by_code(str_c(c->currency)) == NULL)
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "currency",
                            "unknown currency '%s'",
                            c->currency != NULL ? c->currency : "");

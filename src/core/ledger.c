@@ -25,8 +25,7 @@ check_entry(const struct ledger_entry *e, size_t i, struct errinfo *ei)
     }
     if (e->side != LEDGER_DEBIT && e->side != LEDGER_CREDIT) {
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "entries",
-                           "entry %zu has an invalid side %d", i,
-                           (int)e->side);
+                           "entry %zu has an invalid side %d", i, (int)e->side);
     }
     if (e->amount_minor <= 0) {
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "entries",
@@ -58,8 +57,7 @@ check_sides_disjoint(const struct ledger_transfer *t, struct errinfo *ei)
                 continue;
             if (strcmp(a->ledger_account_id, b->ledger_account_id) != 0)
                 continue;
-            return errinfo_set(ei, ERR_INVALID, "parameter_invalid",
-                               "entries",
+            return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "entries",
                                "ledger account '%s' is both debited and "
                                "credited",
                                a->ledger_account_id);
@@ -96,8 +94,8 @@ ledger_transfer_check(const struct ledger_transfer *t, struct errinfo *ei)
             overflow = __builtin_add_overflow(credits, e->amount_minor,
                                               &credits);
         if (overflow) {
-            return errinfo_set(ei, ERR_INVALID, "parameter_invalid",
-                               "entries", "transfer total overflows");
+            return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "entries",
+                               "transfer total overflows");
         }
     }
     if (debits != credits) {

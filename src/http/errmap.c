@@ -61,13 +61,13 @@ http_error_body(enum err rc, const struct errinfo *ei)
     ASSERT(rc != ERR_OK && (unsigned)rc < ERR__COUNT);
     m = &errmap[rc];
     json_put(e, "type", json_string(m->type));
-    json_put(e, "code", json_string(ei != NULL && ei->code[0] != '\0'
-                                        ? ei->code
-                                        : m->code));
+    json_put(
+        e, "code",
+        json_string(ei != NULL && ei->code[0] != '\0' ? ei->code : m->code));
     json_put(e, "message", json_string(has ? ei->message : m->message));
-    json_put(e, "param", ei != NULL && ei->param[0] != '\0'
-                             ? json_string(ei->param)
-                             : json_null());
+    json_put(e, "param",
+             ei != NULL && ei->param[0] != '\0' ? json_string(ei->param)
+                                                : json_null());
     json_put(body, "error", e);
     return body;
 }

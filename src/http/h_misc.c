@@ -47,8 +47,8 @@ h_me(struct req *req, struct resp *resp)
     json_put(o, "object", json_string("me"));
     json_put(o, "user", render_user(&u));
     json_put(o, "account", render_account(&a));
-    json_put(o, "auth", json_string(req->session_id != NULL ? "session"
-                                                            : "api_key"));
+    json_put(o, "auth",
+             json_string(req->session_id != NULL ? "session" : "api_key"));
     resp_json(resp, 200, o);
     return ERR_OK;
 }

@@ -4,11 +4,10 @@
  */
 #include "http/http_int.h"
 
-#define PENDING(name)                                                       \
-    enum err name(struct req *req, struct resp *resp)                      \
-    {                                                                       \
-        (void)resp;                                                         \
-        return errinfo_set(req->ei, ERR_INTERNAL, "not_implemented", NULL, \
-                           "not implemented yet");                          \
+#define PENDING(name)                                                          \
+    enum err name(struct req *req, struct resp *resp)                          \
+    {                                                                          \
+        (void)resp;                                                            \
+        return errinfo_set(req->ei, ERR_INTERNAL, "not_implemented", NULL,     \
+                           "not implemented yet");                             \
     }
-

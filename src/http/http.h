@@ -51,8 +51,8 @@ struct req {
     const struct route *route;
     struct str params[ROUTE_PARAMS_MAX]; /* path parameters in order */
     size_t param_count;
-    json_t *body;       /* the JSON object, or NULL when no body */
-    void *conn;         /* the server's connection, for query and headers */
+    json_t *body;           /* the JSON object, or NULL when no body */
+    void *conn;             /* the server's connection, for query and headers */
     const char *session_id; /* when authenticated by cookie */
     bool over_tls;
     struct errinfo *ei;

@@ -19,9 +19,9 @@ static const int status_codes[STATUS_SLOTS] = {
 };
 
 /* Upper bounds in microseconds; the last is +Inf. */
-static const int64_t bucket_us[] = {500,   1000,   2500,   5000,   10000,
-                                    25000, 50000,  100000, 250000, 500000,
-                                    1000000, 2500000};
+static const int64_t bucket_us[] = {500,    1000,   2500,    5000,
+                                    10000,  25000,  50000,   100000,
+                                    250000, 500000, 1000000, 2500000};
 #define BUCKETS (sizeof(bucket_us) / sizeof(bucket_us[0]))
 
 /* Index ROUTES_MAX counts requests that matched no route. */
@@ -96,8 +96,8 @@ render_requests(struct buf *b)
                             "poise_http_requests_total{method=\"%s\","
                             "route=\"%s\",status=\"%s\"} %" PRIu64 "\n",
                             known ? http_routes[ri].method : "",
-                            known ? http_routes[ri].path : "unmatched",
-                            code, n);
+                            known ? http_routes[ri].path : "unmatched", code,
+                            n);
         }
     }
     return rc;
@@ -117,8 +117,7 @@ render_latency(struct buf *b)
         if (i < BUCKETS) {
             rc = buf_printf(b,
                             "poise_http_request_duration_seconds_bucket"
-                            "{le=\"%" PRId64 ".%06" PRId64 "\"} %" PRIu64
-                            "\n",
+                            "{le=\"%" PRId64 ".%06" PRId64 "\"} %" PRIu64 "\n",
                             bucket_us[i] / 1000000, bucket_us[i] % 1000000,
                             cum);
         } else {
@@ -161,7 +160,8 @@ metrics_render(struct arena *a, size_t *len_out)
                         "statements.\n"
                         "# TYPE poise_store_errors_total counter\n"
                         "poise_store_errors_total %" PRIu64 "\n",
-                        (int64_t)atomic_load(&inflight), app_store_error_count());
+                        (int64_t)atomic_load(&inflight),
+                        app_store_error_count());
     }
     if (rc)
         return NULL;

@@ -61,8 +61,7 @@ req_header(const struct req *req, const char *name)
 const char *
 req_query(const struct req *req, const char *name)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
-                                       name);
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static enum err
@@ -157,16 +156,15 @@ authenticate(struct req *req)
 
     if (authz != NULL) {
         if (strncmp(authz, "Bearer ", 7) != 0)
-            return errinfo_set(req->ei, ERR_UNAUTHORIZED, "unauthorized",
-                               NULL, "use 'Authorization: Bearer <key>'");
+            return errinfo_set(req->ei, ERR_UNAUTHORIZED, "unauthorized", NULL,
+                               "use 'Authorization: Bearer <key>'");
         return app_auth_api_key(&req->ctx, authz + 7, req->ei);
     }
     token = session_cookie(req);
     if (token == NULL)
         return errinfo_set(req->ei, ERR_UNAUTHORIZED, "unauthorized", NULL,
                            "an API key or a session is required");
-    rc = app_auth_session(&req->ctx, token, &req->session_id, &csrf,
-                          req->ei);
+    rc = app_auth_session(&req->ctx, token, &req->session_id, &csrf, req->ei);
     if (rc)
         return rc;
     if (strcmp(req->route->method, "GET") != 0) {
@@ -247,15 +245,15 @@ run_handler(struct req *req, struct resp *resp, struct idem *idem)
 
     if (rc == ERR_OK && idem->key != NULL) {
         size_t len;
-        char *text = resp->body != NULL ? json_dump(req->ctx.a, resp->body,
-                                                    &len)
-                                        : "";
+        char *text = resp->body != NULL
+                         ? json_dump(req->ctx.a, resp->body, &len)
+                         : "";
 
         if (text == NULL)
-            return errinfo_set(req->ei, ERR_LIMIT, "request_too_large",
-                               NULL, "response too large");
-        rc = app_idem_save(&req->ctx, idem->key, idem->hash, resp->status,
-                           text, req->ei);
+            return errinfo_set(req->ei, ERR_LIMIT, "request_too_large", NULL,
+                               "response too large");
+        rc = app_idem_save(&req->ctx, idem->key, idem->hash, resp->status, text,
+                           req->ei);
     }
     return rc;
 }
@@ -343,8 +341,7 @@ process(struct MHD_Connection *c, struct rstate *st)
         app_idem_release(req.ctx.account_id, idem.key);
     if (hit.found) {
         send_response(c, st, hit.status, hit.body, strlen(hit.body),
-                      "application/json", NULL, "Idempotent-Replayed",
-                      "true");
+                      "application/json", NULL, "Idempotent-Replayed", "true");
         metrics_observe(st->route, hit.status, time_mono_ns() - st->start_ns);
         log_request(st, st->route->method, st->url, req.ctx.account_id,
                     hit.status);
@@ -386,8 +383,7 @@ rstate_new(const char *method, const char *url)
              rid != NULL ? rid : "");
     st->url = arena_strdup(a, url);
     st->route = router_match(method, url, st->params, &st->param_count,
-                             &st->early_status, st->allow,
-                             sizeof(st->allow));
+                             &st->early_status, st->allow, sizeof(st->allow));
     if (st->route != NULL && (st->route->flags & RF_TEST) &&
         !app_test_helpers_enabled()) {
         st->route = NULL;
@@ -423,8 +419,7 @@ send_early(struct MHD_Connection *c, struct rstate *st, const char *method)
     finish_json(c, st, st->early_status, body, NULL,
                 st->early_status == 405 ? "Allow" : NULL, st->allow);
     json_use_arena(NULL);
-    metrics_observe(st->route, st->early_status,
-                    time_mono_ns() - st->start_ns);
+    metrics_observe(st->route, st->early_status, time_mono_ns() - st->start_ns);
     log_request(st, method, st->url, NULL, st->early_status);
 }
 
@@ -537,11 +532,10 @@ server_start(const struct server_config *cfg, struct server **out,
     s->daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_USE_TURBO,
-        (uint16_t)cfg->port, NULL, NULL, on_request, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * KiB),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,

@@ -10,8 +10,8 @@
 #include "base/assert.h"
 #include "base/crypto.h"
 
-#define AUDIT_COLS                                                          \
-    "seq, id, actor_type, actor_id, action, object_type, object_id, "      \
+#define AUDIT_COLS                                                             \
+    "seq, id, actor_type, actor_id, action, object_type, object_id, "          \
     "summary, request_id, created_at_ms, prev_hash, hash"
 
 static const char sql_head_advance[] =
@@ -33,9 +33,9 @@ static const char sql_list[] =
 static const char sql_accounts[] =
     "SELECT account_id, audit_seq, audit_head FROM accounts "
     "WHERE account_id > $1 ORDER BY account_id LIMIT 100";
-static const char sql_chain_page[] =
-    "SELECT " AUDIT_COLS " FROM audit_events WHERE account_id = $1 "
-    "AND seq > $2 ORDER BY seq LIMIT 1000";
+static const char sql_chain_page[] = "SELECT " AUDIT_COLS
+                                     " FROM audit_events WHERE account_id = $1 "
+                                     "AND seq > $2 ORDER BY seq LIMIT 1000";
 
 void
 audit_hash(const char *account_id, const struct audit_event *ev,
@@ -87,11 +87,19 @@ store_audit_append(struct db *db, struct arena *a, const char *account_id,
     audit_hash(account_id, ev, ev->prev_hash, hash);
     ev->hash = hash;
     h = (struct db_params_holder){{
-        P_TEXT(account_id), P_I64(ev->seq), P_TEXT(ev->id),
-        P_TEXT(ev->actor_type), P_TEXT(ev->actor_id), P_TEXT(ev->action),
-        P_TEXT(ev->object_type), P_TEXT(ev->object_id), P_TEXT(ev->summary),
-        P_TEXT(ev->request_id), P_I64(ev->created_at_ms),
-        P_TEXT(ev->prev_hash), P_TEXT(ev->hash),
+        P_TEXT(account_id),
+        P_I64(ev->seq),
+        P_TEXT(ev->id),
+        P_TEXT(ev->actor_type),
+        P_TEXT(ev->actor_id),
+        P_TEXT(ev->action),
+        P_TEXT(ev->object_type),
+        P_TEXT(ev->object_id),
+        P_TEXT(ev->summary),
+        P_TEXT(ev->request_id),
+        P_I64(ev->created_at_ms),
+        P_TEXT(ev->prev_hash),
+        P_TEXT(ev->hash),
     }};
     rc = db_exec(db, a, sql_insert, h.p, 13, NULL, ei);
     if (rc)
@@ -120,9 +128,9 @@ row_to_event(const struct db_rows *r, size_t i, struct audit_event *ev)
 enum err
 store_audit_list(struct db *db, struct arena *a, const char *account_id,
                  const char *object_type, const char *object_id,
-                 const char *action, int64_t limit,
-                 const char *starting_after, struct audit_event **out,
-                 size_t *count, bool *has_more, struct errinfo *ei)
+                 const char *action, int64_t limit, const char *starting_after,
+                 struct audit_event **out, size_t *count, bool *has_more,
+                 struct errinfo *ei)
 {
     struct db_param p[6] = {P_TEXT(account_id),     P_TEXT(object_type),
                             P_TEXT(object_id),      P_TEXT(action),
@@ -150,8 +158,7 @@ store_audit_list(struct db *db, struct arena *a, const char *account_id,
 static enum err
 verify_account(struct db *db, struct arena *a, const char *account_id,
                int64_t head_seq, const char *head_hash,
-               void (*report)(void *, const char *), void *rctx,
-               int *broken)
+               void (*report)(void *, const char *), void *rctx, int *broken)
 {
     char prev[SHA256_HEX_LEN + 1] = "";
     char want[SHA256_HEX_LEN + 1];

@@ -45,9 +45,8 @@ MUST_CHECK enum err store_audit_append(struct db *db, struct arena *a,
 MUST_CHECK enum err store_audit_list(struct db *db, struct arena *a,
                                      const char *account_id,
                                      const char *object_type,
-                                     const char *object_id,
-                                     const char *action, int64_t limit,
-                                     const char *starting_after,
+                                     const char *object_id, const char *action,
+                                     int64_t limit, const char *starting_after,
                                      struct audit_event **out, size_t *count,
                                      bool *has_more, struct errinfo *ei);
 

@@ -5,8 +5,8 @@
 
 #include "base/assert.h"
 
-#define CLINIC_COLS                                                         \
-    "id, name, line1, line2, city, state, postal_code, country, timezone, " \
+#define CLINIC_COLS                                                            \
+    "id, name, line1, line2, city, state, postal_code, country, timezone, "    \
     "currency, tax_rate_bps, archived, created_at_ms, updated_at_ms"
 
 static const char sql_insert[] =
@@ -20,9 +20,9 @@ static const char sql_update[] =
     "AND created_at_ms = $14";
 static const char sql_get[] = "SELECT " CLINIC_COLS " FROM clinics "
                               "WHERE account_id = $1 AND id = $2";
-static const char sql_list[] =
-    "SELECT " CLINIC_COLS " FROM clinics WHERE account_id = $1 "
-    "AND id > $2 ORDER BY id LIMIT $3";
+static const char sql_list[] = "SELECT " CLINIC_COLS
+                               " FROM clinics WHERE account_id = $1 "
+                               "AND id > $2 ORDER BY id LIMIT $3";
 
 static void
 bind(const char *account_id, const struct clinic *c, struct db_param *p)
@@ -109,10 +109,9 @@ store_clinic_list(struct db *db, struct arena *a, const char *account_id,
                   struct clinic **out, size_t *count, bool *has_more,
                   struct errinfo *ei)
 {
-    struct db_param p[3] = {P_TEXT(account_id),
-                            P_TEXT(starting_after != NULL ? starting_after
-                                                          : ""),
-                            P_I64(limit + 1)};
+    struct db_param p[3] = {
+        P_TEXT(account_id),
+        P_TEXT(starting_after != NULL ? starting_after : ""), P_I64(limit + 1)};
     struct db_rows rows;
     struct clinic *cs;
     enum err rc;

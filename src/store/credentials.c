@@ -69,8 +69,8 @@ store_api_key_insert(struct db *db, struct arena *a, const char *account_id,
                      struct errinfo *ei)
 {
     struct db_param p[7] = {
-        P_TEXT(account_id),      P_TEXT(k->id),          P_TEXT(k->user_id),
-        P_TEXT(k->name),         P_TEXT(secret_hash),    P_TEXT(k->secret_last4),
+        P_TEXT(account_id),      P_TEXT(k->id),       P_TEXT(k->user_id),
+        P_TEXT(k->name),         P_TEXT(secret_hash), P_TEXT(k->secret_last4),
         P_I64(k->created_at_ms),
     };
 
@@ -80,8 +80,8 @@ store_api_key_insert(struct db *db, struct arena *a, const char *account_id,
 
 static enum err
 principal_query(struct db *db, struct arena *a, const char *sql,
-                const char *account_id, const char *hash,
-                struct principal *out, struct errinfo *ei)
+                const char *account_id, const char *hash, struct principal *out,
+                struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(hash)};
     struct db_rows r;
@@ -199,8 +199,8 @@ store_session_auth(struct db *db, struct arena *a, const char *account_id,
                    const char *token_hash, struct principal *out,
                    struct errinfo *ei)
 {
-    return principal_query(db, a, sql_session_auth, account_id, token_hash,
-                           out, ei);
+    return principal_query(db, a, sql_session_auth, account_id, token_hash, out,
+                           ei);
 }
 
 static enum err
@@ -229,11 +229,9 @@ store_session_end(struct db *db, struct arena *a, const char *account_id,
 
 enum err
 store_session_end_user(struct db *db, struct arena *a, const char *account_id,
-                       const char *user_id, int64_t now_ms,
-                       struct errinfo *ei)
+                       const char *user_id, int64_t now_ms, struct errinfo *ei)
 {
-    return exec3(db, a, sql_session_end_user, account_id, user_id, now_ms,
-                 ei);
+    return exec3(db, a, sql_session_end_user, account_id, user_id, now_ms, ei);
 }
 
 enum err
@@ -247,8 +245,8 @@ store_login_failure_add(struct db *db, struct arena *a, const char *email,
 
 enum err
 store_login_failure_count(struct db *db, struct arena *a, const char *email,
-                          int64_t since_ms, int64_t *count,
-                          int64_t *oldest_ms, struct errinfo *ei)
+                          int64_t since_ms, int64_t *count, int64_t *oldest_ms,
+                          struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(email), P_I64(since_ms)};
     struct db_rows r;
@@ -298,9 +296,9 @@ store_idem_insert(struct db *db, struct arena *a, const char *account_id,
                   const char *key, const char *request_hash, int status,
                   const char *body, int64_t now_ms, struct errinfo *ei)
 {
-    struct db_param p[6] = {P_TEXT(account_id), P_TEXT(key),
+    struct db_param p[6] = {P_TEXT(account_id),   P_TEXT(key),
                             P_TEXT(request_hash), P_I64(status),
-                            P_TEXT(body), P_I64(now_ms)};
+                            P_TEXT(body),         P_I64(now_ms)};
 
     ACCOUNT_OK(account_id);
     return db_exec(db, a, sql_idem_insert, p, 6, NULL, ei);

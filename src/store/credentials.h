@@ -39,12 +39,10 @@ MUST_CHECK enum err store_api_key_auth(struct db *db, struct arena *a,
                                        struct errinfo *ei);
 MUST_CHECK enum err store_api_key_get(struct db *db, struct arena *a,
                                       const char *account_id, const char *id,
-                                      struct key_row *out,
-                                      struct errinfo *ei);
+                                      struct key_row *out, struct errinfo *ei);
 MUST_CHECK enum err store_api_key_revoke(struct db *db, struct arena *a,
-                                         const char *account_id,
-                                         const char *id, int64_t at_ms,
-                                         struct errinfo *ei);
+                                         const char *account_id, const char *id,
+                                         int64_t at_ms, struct errinfo *ei);
 /* Newest first. */
 MUST_CHECK enum err store_api_key_list(struct db *db, struct arena *a,
                                        const char *account_id, int64_t limit,
@@ -53,28 +51,26 @@ MUST_CHECK enum err store_api_key_list(struct db *db, struct arena *a,
                                        bool *has_more, struct errinfo *ei);
 
 MUST_CHECK enum err store_session_insert(struct db *db, struct arena *a,
-                                         const char *account_id,
-                                         const char *id, const char *user_id,
+                                         const char *account_id, const char *id,
+                                         const char *user_id,
                                          const char *token_hash,
-                                         const char *csrf_token,
-                                         int64_t now_ms, struct errinfo *ei);
+                                         const char *csrf_token, int64_t now_ms,
+                                         struct errinfo *ei);
 MUST_CHECK enum err store_session_auth(struct db *db, struct arena *a,
                                        const char *account_id,
                                        const char *token_hash,
                                        struct principal *out,
                                        struct errinfo *ei);
 MUST_CHECK enum err store_session_touch(struct db *db, struct arena *a,
-                                        const char *account_id,
-                                        const char *id, int64_t now_ms,
-                                        struct errinfo *ei);
+                                        const char *account_id, const char *id,
+                                        int64_t now_ms, struct errinfo *ei);
 MUST_CHECK enum err store_session_end(struct db *db, struct arena *a,
                                       const char *account_id, const char *id,
                                       int64_t now_ms, struct errinfo *ei);
 /* End every open session of a user (disabled, role changed). */
 MUST_CHECK enum err store_session_end_user(struct db *db, struct arena *a,
                                            const char *account_id,
-                                           const char *user_id,
-                                           int64_t now_ms,
+                                           const char *user_id, int64_t now_ms,
                                            struct errinfo *ei);
 
 MUST_CHECK enum err store_login_failure_add(struct db *db, struct arena *a,
@@ -86,8 +82,7 @@ MUST_CHECK enum err store_login_failure_add(struct db *db, struct arena *a,
  */
 MUST_CHECK enum err store_login_failure_count(struct db *db, struct arena *a,
                                               const char *email,
-                                              int64_t since_ms,
-                                              int64_t *count,
+                                              int64_t since_ms, int64_t *count,
                                               int64_t *oldest_ms,
                                               struct errinfo *ei);
 MUST_CHECK enum err store_login_failure_clear(struct db *db, struct arena *a,

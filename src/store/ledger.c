@@ -8,8 +8,8 @@
 
 #include "base/assert.h"
 
-#define LA_COLS                                                             \
-    "id, owner_type, owner_id, kind, currency, normal_side, "              \
+#define LA_COLS                                                                \
+    "id, owner_type, owner_id, kind, currency, normal_side, "                  \
     "allow_negative, balance_minor, created_at_ms"
 
 static const char sql_la_find[] =
@@ -92,9 +92,9 @@ store_ledger_account_find(struct db *db, struct arena *a,
 }
 
 enum err
-store_ledger_account_get(struct db *db, struct arena *a,
-                         const char *account_id, const char *id,
-                         struct ledger_account *out, struct errinfo *ei)
+store_ledger_account_get(struct db *db, struct arena *a, const char *account_id,
+                         const char *id, struct ledger_account *out,
+                         struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
     struct db_rows r;
@@ -113,13 +113,13 @@ store_ledger_account_get(struct db *db, struct arena *a,
 enum err
 store_ledger_account_insert(struct db *db, struct arena *a,
                             const char *account_id,
-                            const struct ledger_account *la,
-                            struct errinfo *ei)
+                            const struct ledger_account *la, struct errinfo *ei)
 {
     struct db_param p[10] = {
-        P_TEXT(account_id),     P_TEXT(la->id),         P_TEXT(la->owner_type),
-        P_TEXT(la->owner_id),   P_TEXT(la->kind),       P_TEXT(la->currency),
-        P_I64(la->normal),      P_BOOL(la->allow_negative),
+        P_TEXT(account_id),       P_TEXT(la->id),
+        P_TEXT(la->owner_type),   P_TEXT(la->owner_id),
+        P_TEXT(la->kind),         P_TEXT(la->currency),
+        P_I64(la->normal),        P_BOOL(la->allow_negative),
         P_I64(la->balance_minor), P_I64(la->created_at_ms),
     };
 
@@ -151,12 +151,9 @@ store_ledger_entry_insert(struct db *db, struct arena *a,
                           const char *currency, struct ledger_account *before,
                           struct errinfo *ei)
 {
-    struct db_param p[7] = {P_TEXT(account_id),
-                            P_TEXT(transfer_id),
-                            P_I64(seq),
-                            P_TEXT(e->ledger_account_id),
-                            P_I64(e->side),
-                            P_I64(e->amount_minor),
+    struct db_param p[7] = {P_TEXT(account_id), P_TEXT(transfer_id),
+                            P_I64(seq),         P_TEXT(e->ledger_account_id),
+                            P_I64(e->side),     P_I64(e->amount_minor),
                             P_TEXT(currency)};
     struct db_param b[3] = {P_TEXT(account_id), P_TEXT(e->ledger_account_id),
                             P_I64(ledger_entry_delta(e))};

@@ -31,11 +31,11 @@ MUST_CHECK enum err store_ledger_account_find(struct db *db, struct arena *a,
                                               const char *account_id,
                                               const struct ledger_account *key,
                                               struct ledger_account *out,
-                                              bool *found,
-                                              struct errinfo *ei);
-MUST_CHECK enum err store_ledger_account_insert(
-    struct db *db, struct arena *a, const char *account_id,
-    const struct ledger_account *la, struct errinfo *ei);
+                                              bool *found, struct errinfo *ei);
+MUST_CHECK enum err store_ledger_account_insert(struct db *db, struct arena *a,
+                                                const char *account_id,
+                                                const struct ledger_account *la,
+                                                struct errinfo *ei);
 /* Read a ledger account by id. ERR_NOT_FOUND when absent. */
 MUST_CHECK enum err store_ledger_account_get(struct db *db, struct arena *a,
                                              const char *account_id,

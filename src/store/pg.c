@@ -40,13 +40,13 @@ fail_result(struct conn *c, PGresult *res, struct errinfo *ei)
     enum err rc = ERR_STORE;
 
     snprintf(clean, sizeof(clean), "%.*s", (int)n, msg);
-    if (state != NULL && (strcmp(state, "23505") == 0 ||
-                          strcmp(state, "23514") == 0)) {
+    if (state != NULL &&
+        (strcmp(state, "23505") == 0 || strcmp(state, "23514") == 0)) {
         rc = errinfo_set(ei, ERR_CONFLICT, "store_constraint", NULL, "%s",
                          clean);
-    } else if (state != NULL && (strcmp(state, "40001") == 0 ||
-                                 strcmp(state, "40P01") == 0 ||
-                                 strcmp(state, "55P03") == 0)) {
+    } else if (state != NULL &&
+               (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                strcmp(state, "55P03") == 0)) {
         rc = errinfo_set(ei, ERR_BUSY, "store_busy", NULL, "%s", clean);
     } else {
         log_error("postgres: %s (%s)", clean, state != NULL ? state : "-");
@@ -162,8 +162,7 @@ collect(PGresult *res, struct arena *a, struct db_rows *rows)
 
     rows->nrows = (size_t)nr;
     rows->ncols = (size_t)nc;
-    rows->cells = arena_array(a, (size_t)nr * (size_t)nc + 1,
-                              sizeof(char *));
+    rows->cells = arena_array(a, (size_t)nr * (size_t)nc + 1, sizeof(char *));
     if (rows->cells == NULL)
         return ERR_LIMIT;
     for (int r = 0; r < nr; r++) {

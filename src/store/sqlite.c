@@ -30,8 +30,7 @@ fail(sqlite3 *db, int src, struct errinfo *ei)
     const char *msg = sqlite3_errmsg(db);
 
     if (ext == SQLITE_CONSTRAINT_UNIQUE ||
-        ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
-        ext == SQLITE_CONSTRAINT_CHECK) {
+        ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_CHECK) {
         return errinfo_set(ei, ERR_CONFLICT, "store_constraint", NULL, "%s",
                            msg);
     }
@@ -119,8 +118,7 @@ sq_rollback(struct conn *c)
 }
 
 static enum err
-prepare(struct conn *c, const char *sql, sqlite3_stmt **out,
-        struct errinfo *ei)
+prepare(struct conn *c, const char *sql, sqlite3_stmt **out, struct errinfo *ei)
 {
     sqlite3_stmt *st = stmt_cache_get(&c->cache, sql);
     int src;

@@ -15,9 +15,9 @@ static const char sql_account_update[] =
     "UPDATE accounts SET name = $2, currency = $3, head_admin_id = $4, "
     "updated_at_ms = $5 WHERE account_id = $1";
 
-#define USER_COLS                                                           \
-    "id, email, name, role, disabled, "                                     \
-    "CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, "                    \
+#define USER_COLS                                                              \
+    "id, email, name, role, disabled, "                                        \
+    "CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, "                      \
     "created_at_ms, updated_at_ms"
 
 static const char sql_user_insert[] =
@@ -38,8 +38,8 @@ static const char sql_user_list[] =
     "ORDER BY id LIMIT $3";
 
 enum err
-store_account_insert(struct db *db, struct arena *a,
-                     const struct account *acct, struct errinfo *ei)
+store_account_insert(struct db *db, struct arena *a, const struct account *acct,
+                     struct errinfo *ei)
 {
     struct db_param p[6] = {
         P_TEXT(acct->id),           P_TEXT(acct->name),
@@ -75,12 +75,12 @@ store_account_get(struct db *db, struct arena *a, const char *account_id,
 }
 
 enum err
-store_account_update(struct db *db, struct arena *a,
-                     const struct account *acct, struct errinfo *ei)
+store_account_update(struct db *db, struct arena *a, const struct account *acct,
+                     struct errinfo *ei)
 {
     struct db_param p[5] = {
-        P_TEXT(acct->id),       P_TEXT(acct->name),
-        P_TEXT(acct->currency), P_TEXT(acct->head_admin_id),
+        P_TEXT(acct->id),           P_TEXT(acct->name),
+        P_TEXT(acct->currency),     P_TEXT(acct->head_admin_id),
         P_I64(acct->updated_at_ms),
     };
 
@@ -111,10 +111,10 @@ store_user_insert(struct db *db, struct arena *a, const char *account_id,
                   struct errinfo *ei)
 {
     struct db_param p[9] = {
-        P_TEXT(account_id),      P_TEXT(u->id),
-        P_TEXT(u->email),        P_TEXT(u->name),
+        P_TEXT(account_id),         P_TEXT(u->id),
+        P_TEXT(u->email),           P_TEXT(u->name),
         P_TEXT(role_name(u->role)), P_BOOL(u->disabled),
-        P_TEXT(password_hash),   P_I64(u->created_at_ms),
+        P_TEXT(password_hash),      P_I64(u->created_at_ms),
         P_I64(u->updated_at_ms),
     };
     enum err rc;
@@ -133,9 +133,8 @@ store_user_update(struct db *db, struct arena *a, const char *account_id,
                   struct errinfo *ei)
 {
     struct db_param p[7] = {
-        P_TEXT(account_id),         P_TEXT(u->id),
-        P_TEXT(u->name),            P_TEXT(role_name(u->role)),
-        P_BOOL(u->disabled),        P_TEXT(password_hash),
+        P_TEXT(account_id),         P_TEXT(u->id),       P_TEXT(u->name),
+        P_TEXT(role_name(u->role)), P_BOOL(u->disabled), P_TEXT(password_hash),
         P_I64(u->updated_at_ms),
     };
 

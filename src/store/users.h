@@ -21,8 +21,7 @@ MUST_CHECK enum err store_account_insert(struct db *db, struct arena *a,
                                          struct errinfo *ei);
 MUST_CHECK enum err store_account_get(struct db *db, struct arena *a,
                                       const char *account_id,
-                                      struct account *out,
-                                      struct errinfo *ei);
+                                      struct account *out, struct errinfo *ei);
 /* Write name, currency, head_admin_id and updated_at_ms. */
 MUST_CHECK enum err store_account_update(struct db *db, struct arena *a,
                                          const struct account *acct,
@@ -55,12 +54,10 @@ MUST_CHECK enum err store_user_get(struct db *db, struct arena *a,
  * keyed by account (e-mails are unique across accounts). Fills *account_id
  * and *password_hash (NULL if none). ERR_NOT_FOUND when absent.
  */
-MUST_CHECK enum err store_user_by_email(struct db *db, struct arena *a,
-                                        const char *email,
-                                        const char **account_id,
-                                        struct user *out,
-                                        const char **password_hash,
-                                        struct errinfo *ei);
+MUST_CHECK enum err
+store_user_by_email(struct db *db, struct arena *a, const char *email,
+                    const char **account_id, struct user *out,
+                    const char **password_hash, struct errinfo *ei);
 
 /* Oldest first, paged by id. */
 MUST_CHECK enum err store_user_list(struct db *db, struct arena *a,

@@ -30,56 +30,56 @@ int harness_fork(void);
 /* True if child pid ended in abort(), as a failed ASSERT does. */
 bool harness_died(int pid);
 
-#define TEST(name)                                                         \
-    static void name(void);                                                \
-    __attribute__((constructor)) static void name##_register(void)         \
-    {                                                                      \
-        harness_register(#name, name);                                     \
-    }                                                                      \
+#define TEST(name)                                                             \
+    static void name(void);                                                    \
+    __attribute__((constructor)) static void name##_register(void)             \
+    {                                                                          \
+        harness_register(#name, name);                                         \
+    }                                                                          \
     static void name(void)
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            harness_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);          \
-            return;                                                        \
-        }                                                                  \
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            harness_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);              \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
-#define CHECK_I64(got, want)                                               \
-    do {                                                                   \
-        int64_t got_ = (got);                                              \
-        int64_t want_ = (want);                                            \
-        if (got_ != want_) {                                               \
-            harness_fail(__FILE__, __LINE__, "%s is %lld, want %lld",      \
-                         #got, (long long)got_, (long long)want_);         \
-            return;                                                        \
-        }                                                                  \
+#define CHECK_I64(got, want)                                                   \
+    do {                                                                       \
+        int64_t got_ = (got);                                                  \
+        int64_t want_ = (want);                                                \
+        if (got_ != want_) {                                                   \
+            harness_fail(__FILE__, __LINE__, "%s is %lld, want %lld", #got,    \
+                         (long long)got_, (long long)want_);                   \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 /* expr returns enum err; MUST_CHECK is satisfied by the assignment. */
-#define CHECK_RC(expr, want)                                               \
-    do {                                                                   \
-        enum err got_ = (expr);                                            \
-        if (got_ != (want)) {                                              \
-            harness_fail(__FILE__, __LINE__, "%s is %s, want %s", #expr,   \
-                         err_name(got_), err_name(want));                  \
-            return;                                                        \
-        }                                                                  \
+#define CHECK_RC(expr, want)                                                   \
+    do {                                                                       \
+        enum err got_ = (expr);                                                \
+        if (got_ != (want)) {                                                  \
+            harness_fail(__FILE__, __LINE__, "%s is %s, want %s", #expr,       \
+                         err_name(got_), err_name(want));                      \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 /* stmt must crash the process with a failed ASSERT (run in a child). */
-#define CHECK_DEATH(stmt)                                                  \
-    do {                                                                   \
-        int pid_ = harness_fork();                                         \
-        if (pid_ == 0) {                                                   \
-            stmt;                                                          \
-            _Exit(0);                                                      \
-        }                                                                  \
-        if (!harness_died(pid_)) {                                         \
-            harness_fail(__FILE__, __LINE__, "%s did not crash", #stmt);   \
-            return;                                                        \
-        }                                                                  \
+#define CHECK_DEATH(stmt)                                                      \
+    do {                                                                       \
+        int pid_ = harness_fork();                                             \
+        if (pid_ == 0) {                                                       \
+            stmt;                                                              \
+            _Exit(0);                                                          \
+        }                                                                      \
+        if (!harness_died(pid_)) {                                             \
+            harness_fail(__FILE__, __LINE__, "%s did not crash", #stmt);       \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 #endif

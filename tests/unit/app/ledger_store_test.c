@@ -54,8 +54,8 @@ setup(struct fixture *f, const char *url)
     if (app_db_acquire(&f->ctx) != ERR_OK ||
         app_tx_begin(&f->ctx, true) != ERR_OK ||
         app_account_create(&f->ctx, &in, &out, NULL) != ERR_OK ||
-        app_ledger_account(&f->ctx, "patient", "pat_x", "wallet_credit",
-                           "USD", LEDGER_NORMAL_CREDIT, false, &f->wallet,
+        app_ledger_account(&f->ctx, "patient", "pat_x", "wallet_credit", "USD",
+                           LEDGER_NORMAL_CREDIT, false, &f->wallet,
                            NULL) != ERR_OK ||
         app_ledger_account(&f->ctx, "drawer", "drw_x", "cash", "USD",
                            LEDGER_NORMAL_DEBIT, false, &f->cash,
@@ -75,8 +75,7 @@ teardown(struct fixture *f)
 
 /* Cash in: debit drawer, credit wallet (the patient prepaid amount). */
 static enum err
-post(struct fixture *f, const char *debit, const char *credit,
-     int64_t amount)
+post(struct fixture *f, const char *debit, const char *credit, int64_t amount)
 {
     struct ledger_entry e[2] = {{debit, LEDGER_DEBIT, amount},
                                 {credit, LEDGER_CREDIT, amount}};
@@ -86,8 +85,7 @@ post(struct fixture *f, const char *debit, const char *credit,
 
     if (rc)
         return rc;
-    rc = app_ledger_post(&f->ctx, "USD", &t, "test", "test", "t1", &id,
-                         NULL);
+    rc = app_ledger_post(&f->ctx, "USD", &t, "test", "test", "t1", &id, NULL);
     if (rc) {
         db_rollback(f->ctx.db);
         return rc;
@@ -114,8 +112,8 @@ verify(struct fixture *f)
     int problems = -1;
 
     problems_seen = 0;
-    if (store_ledger_verify(f->ctx.db, f->ctx.a, count_problem, NULL,
-                            &problems, NULL) != ERR_OK)
+    if (store_ledger_verify(f->ctx.db, f->ctx.a, count_problem, NULL, &problems,
+                            NULL) != ERR_OK)
         return -1;
     return problems == problems_seen ? problems : -1;
 }
@@ -168,8 +166,7 @@ TEST(ledger_store_postgres)
 {
     const char *url = getenv("POISE_TEST_PG_URL");
 
-    if (url == NULL || url[0] == '\0')
-    {
+    if (url == NULL || url[0] == '\0') {
         /* make test runs this inside scripts/with-postgres. */
         printf("ledger_store_postgres: skipped, no POISE_TEST_PG_URL\n");
         return;

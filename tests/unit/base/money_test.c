@@ -142,8 +142,7 @@ TEST(money_mul_ratio_wide_intermediate)
              ERR_OK);
     CHECK_I64(out.minor, INT64_MIN);
     out = usd(7);
-    CHECK_I64(ratio(INT64_MAX, INT64_MAX, INT64_MAX, ROUND_HALF_UP),
-              INT64_MAX);
+    CHECK_I64(ratio(INT64_MAX, INT64_MAX, INT64_MAX, ROUND_HALF_UP), INT64_MAX);
     CHECK_I64(ratio(INT64_MIN, -1, 2, ROUND_HALF_UP), INT64_C(1) << 62);
     CHECK_RC(money_mul_ratio(usd(INT64_MAX), 2, 1, ROUND_HALF_UP, &out),
              ERR_LIMIT);
@@ -153,25 +152,25 @@ TEST(money_mul_ratio_wide_intermediate)
      * Rounding itself may be what overflows: (2^32 - 1)(2^32 + 1) / 2 is
      * INT64_MAX + 0.5, whose truncation fits but whose rounding does not.
      */
-    CHECK_RC(money_mul_ratio(usd(UINT32_MAX), TWO32_PLUS_1, 2,
-                             ROUND_HALF_UP, &out),
+    CHECK_RC(
+        money_mul_ratio(usd(UINT32_MAX), TWO32_PLUS_1, 2, ROUND_HALF_UP, &out),
+        ERR_LIMIT);
+    CHECK_RC(money_mul_ratio(usd(UINT32_MAX), TWO32_PLUS_1, 2, ROUND_HALF_EVEN,
+                             &out),
              ERR_LIMIT);
-    CHECK_RC(money_mul_ratio(usd(UINT32_MAX), TWO32_PLUS_1, 2,
+    CHECK_RC(money_mul_ratio(usd(-(int64_t)UINT32_MAX), TWO32_PLUS_1, 2,
                              ROUND_HALF_EVEN, &out),
-             ERR_LIMIT);
-    CHECK_RC(money_mul_ratio(usd(-(int64_t)UINT32_MAX), TWO32_PLUS_1,
-                             2, ROUND_HALF_EVEN, &out),
              ERR_OK);
     CHECK_I64(out.minor, INT64_MIN);
     out = usd(7);
-    CHECK_RC(money_mul_ratio(usd(-(int64_t)UINT32_MAX), TWO32_PLUS_1,
-                             2, ROUND_HALF_UP, &out),
-             ERR_OK);
-    CHECK_I64(out.minor, INT64_MIN);
-    out = usd(7);
-    CHECK_RC(money_mul_ratio(usd(UINT32_MAX), TWO32_PLUS_1, 1,
+    CHECK_RC(money_mul_ratio(usd(-(int64_t)UINT32_MAX), TWO32_PLUS_1, 2,
                              ROUND_HALF_UP, &out),
-             ERR_LIMIT);
+             ERR_OK);
+    CHECK_I64(out.minor, INT64_MIN);
+    out = usd(7);
+    CHECK_RC(
+        money_mul_ratio(usd(UINT32_MAX), TWO32_PLUS_1, 1, ROUND_HALF_UP, &out),
+        ERR_LIMIT);
     CHECK_I64(out.minor, 7);
 }
 
@@ -191,8 +190,7 @@ TEST(money_mul_ratio_zero_den_asserts)
 
 /* Split total (USD) by weights and compare with want; n at most 8. */
 static bool
-split_is(int64_t total, const int64_t *weights, size_t n,
-         const int64_t *want)
+split_is(int64_t total, const int64_t *weights, size_t n, const int64_t *want)
 {
     struct money parts[8];
 
@@ -227,14 +225,12 @@ TEST(money_split_largest_remainder)
     CHECK(split_is(12, (int64_t[]){2, 2, 3}, 3, (int64_t[]){4, 3, 5}));
     /* 11 * (2, 2, 3) / 7 = 3.14, 3.14, 4.71: the last index wins. */
     CHECK(split_is(11, (int64_t[]){2, 2, 3}, 3, (int64_t[]){3, 3, 5}));
-    CHECK(split_is(10, (int64_t[]){1, 1, 1, 1}, 4,
-                   (int64_t[]){3, 3, 2, 2}));
+    CHECK(split_is(10, (int64_t[]){1, 1, 1, 1}, 4, (int64_t[]){3, 3, 2, 2}));
 }
 
 TEST(money_split_zero_weights)
 {
-    CHECK(split_is(101, (int64_t[]){0, 1, 0, 1}, 4,
-                   (int64_t[]){0, 51, 0, 50}));
+    CHECK(split_is(101, (int64_t[]){0, 1, 0, 1}, 4, (int64_t[]){0, 51, 0, 50}));
     CHECK(split_is(-101, (int64_t[]){0, 1, 0, 1}, 4,
                    (int64_t[]){0, -51, 0, -50}));
     CHECK(split_is(3, (int64_t[]){0, 0, 7}, 3, (int64_t[]){0, 0, 3}));
@@ -242,21 +238,19 @@ TEST(money_split_zero_weights)
 
 TEST(money_split_negative_total)
 {
-    CHECK(split_is(-100, (int64_t[]){1, 1, 1}, 3,
-                   (int64_t[]){-34, -33, -33}));
+    CHECK(split_is(-100, (int64_t[]){1, 1, 1}, 3, (int64_t[]){-34, -33, -33}));
     CHECK(split_is(-10, (int64_t[]){1, 2}, 2, (int64_t[]){-3, -7}));
-    CHECK(split_is(-5, (int64_t[]){1, 1, 1, 1}, 4,
-                   (int64_t[]){-2, -1, -1, -1}));
+    CHECK(
+        split_is(-5, (int64_t[]){1, 1, 1, 1}, 4, (int64_t[]){-2, -1, -1, -1}));
 }
 
 TEST(money_split_extremes)
 {
     int64_t half = INT64_C(1) << 62;
 
-    CHECK(split_is(INT64_MIN, (int64_t[]){1, 1}, 2,
-                   (int64_t[]){-half, -half}));
-    CHECK(split_is(INT64_MAX, (int64_t[]){1, 1}, 2,
-                   (int64_t[]){half, half - 1}));
+    CHECK(split_is(INT64_MIN, (int64_t[]){1, 1}, 2, (int64_t[]){-half, -half}));
+    CHECK(
+        split_is(INT64_MAX, (int64_t[]){1, 1}, 2, (int64_t[]){half, half - 1}));
     CHECK(split_is(INT64_MIN, (int64_t[]){0, INT64_MAX}, 2,
                    (int64_t[]){0, INT64_MIN}));
     CHECK(split_is(INT64_MAX, (int64_t[]){INT64_MAX - 1, 1}, 2,

@@ -28,8 +28,7 @@ TEST(str_to_i64_valid)
     CHECK_I64(v, -42);
     CHECK_RC(to_i64("9223372036854775807", INT64_MIN, INT64_MAX, &v), ERR_OK);
     CHECK_I64(v, INT64_MAX);
-    CHECK_RC(to_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &v),
-             ERR_OK);
+    CHECK_RC(to_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &v), ERR_OK);
     CHECK_I64(v, INT64_MIN);
     /* The length bounds the parse, not a NUL. */
     CHECK_RC(str_to_i64((struct str){"123456", 3}, 0, 1000, &v), ERR_OK);
@@ -68,10 +67,24 @@ TEST(str_to_i64_overflow)
 TEST(str_to_i64_garbage)
 {
     static const char *const bad[] = {
-        "",    "-",  "+1",  " 1",  "1 ",          "1a",  "0x10",
-        "--1", "1-", "1.5", "1e3", "\xd9\xa1" /* Arabic 1 */, "\t1",
+        "",
+        "-",
+        "+1",
+        " 1",
+        "1 ",
+        "1a",
+        "0x10",
+        "--1",
+        "1-",
+        "1.5",
+        "1e3",
+        "\xd9\xa1" /* Arabic 1 */,
+        "\t1",
         /* The bytes either side of '0'..'9' in ASCII. */
-        "/",   ":",  "1/",  "1:",
+        "/",
+        ":",
+        "1/",
+        "1:",
     };
     int64_t v;
 
@@ -79,7 +92,10 @@ TEST(str_to_i64_garbage)
         CHECK_RC(to_i64(bad[i], INT64_MIN, INT64_MAX, &v), ERR_INVALID);
         CHECK_I64(v, 7);
     }
-    CHECK_RC(str_to_i64((struct str){"12\0" "3", 4}, 0, 9999, &v),
+    CHECK_RC(str_to_i64((struct str){"12\0"
+                                     "3",
+                                     4},
+                        0, 9999, &v),
              ERR_INVALID);
     CHECK_RC(str_to_i64(STR_NULL, 0, 9, &v), ERR_INVALID);
 }

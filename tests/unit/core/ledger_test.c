@@ -47,8 +47,10 @@ TEST(ledger_transfer_multi_entry)
 {
     /* A sale paid by card and wallet: clearing + wallet = revenue + tax. */
     struct ledger_entry e[] = {
-        debit("clearing", 8000),   debit("wallet:42", 2825),
-        credit("revenue", 10000),  credit("tax", 825),
+        debit("clearing", 8000),
+        debit("wallet:42", 2825),
+        credit("revenue", 10000),
+        credit("tax", 825),
     };
     /* The same account may appear twice on one side. */
     struct ledger_entry twice[] = {debit("a", 1), debit("a", 2),
@@ -197,11 +199,9 @@ TEST(ledger_balance_overflow)
     int64_t out = 7;
 
     CHECK_RC(apply(INT64_MAX, 1, LEDGER_NORMAL_DEBIT, true, &out), ERR_LIMIT);
-    CHECK_RC(apply(INT64_MIN, -1, LEDGER_NORMAL_CREDIT, true, &out),
-             ERR_LIMIT);
+    CHECK_RC(apply(INT64_MIN, -1, LEDGER_NORMAL_CREDIT, true, &out), ERR_LIMIT);
     CHECK_RC(apply(INT64_MAX, 1, LEDGER_NORMAL_DEBIT, false, &out), ERR_LIMIT);
     CHECK_I64(out, 7);
-    CHECK_RC(apply(INT64_MAX - 1, 1, LEDGER_NORMAL_DEBIT, false, &out),
-             ERR_OK);
+    CHECK_RC(apply(INT64_MAX - 1, 1, LEDGER_NORMAL_DEBIT, false, &out), ERR_OK);
     CHECK_I64(out, INT64_MAX);
 }
