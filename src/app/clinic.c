@@ -91,15 +91,59 @@ check(const struct clinic *c, struct errinfo *ei)
     return ERR_OK;
 }
 
+static const char *const field_names[CLINIC_F__COUNT] = {
+    [CLINIC_F_NAME] = "name",         [CLINIC_F_LINE1] = "line1",
+    [CLINIC_F_LINE2] = "line2",       [CLINIC_F_CITY] = "city",
+    [CLINIC_F_STATE] = "state",       [CLINIC_F_POSTAL_CODE] = "postal_code",
+    [CLINIC_F_COUNTRY] = "country",   [CLINIC_F_TIMEZONE] = "timezone",
+    [CLINIC_F_CURRENCY] = "currency", [CLINIC_F_TAX_RATE_BPS] = "tax_rate_bps",
+    [CLINIC_F_ARCHIVED] = "archived",
+};
+
 static json_t *
-summary(const struct clinic *c)
+field_value(const struct clinic *c, enum clinic_field f)
+{
+    switch (f) {
+    case CLINIC_F_NAME:
+        return json_str_or_null(c->name);
+    case CLINIC_F_LINE1:
+        return json_str_or_null(c->line1);
+    case CLINIC_F_LINE2:
+        return json_str_or_null(c->line2);
+    case CLINIC_F_CITY:
+        return json_str_or_null(c->city);
+    case CLINIC_F_STATE:
+        return json_str_or_null(c->state);
+    case CLINIC_F_POSTAL_CODE:
+        return json_str_or_null(c->postal_code);
+    case CLINIC_F_COUNTRY:
+        return json_str_or_null(c->country);
+    case CLINIC_F_TIMEZONE:
+        return json_str_or_null(c->timezone);
+    case CLINIC_F_CURRENCY:
+        return json_str_or_null(c->currency);
+    case CLINIC_F_TAX_RATE_BPS:
+        return json_integer(c->tax_rate_bps);
+    case CLINIC_F_ARCHIVED:
+        return json_boolean(c->archived);
+    default:
+        ASSERT(!"unreachable");
+    }
+}
+
+/*
+ * The audit summary: every field on create (set is NULL), else the fields
+ * the patch gave, with their new values.
+ */
+static json_t *
+summary(const struct clinic *c, const bool *set)
 {
     json_t *s = json_object();
 
-    json_put(s, "name", json_string(c->name));
-    json_put(s, "timezone", json_string(c->timezone));
-    json_put(s, "tax_rate_bps", json_integer(c->tax_rate_bps));
-    json_put(s, "archived", json_boolean(c->archived));
+    for (int f = 0; f < CLINIC_F__COUNT; f++) {
+        if (set == NULL || set[f])
+            json_put(s, field_names[f], field_value(c, (enum clinic_field)f));
+    }
     return s;
 }
 
@@ -126,7 +170,7 @@ app_clinic_create(struct app_ctx *ctx, const struct clinic_patch *in,
     rc = store_clinic_insert(ctx->db, ctx->a, ctx->account_id, &c, ei);
     if (rc)
         return app_store_fail(rc, ei);
-    rc = app_audit(ctx, "clinic.create", "clinic", c.id, summary(&c), ei);
+    rc = app_audit(ctx, "clinic.create", "clinic", c.id, summary(&c, NULL), ei);
     if (rc == ERR_OK)
         *out = c;
     return rc;
@@ -164,7 +208,8 @@ app_clinic_update(struct app_ctx *ctx, const char *id,
     rc = store_clinic_update(ctx->db, ctx->a, ctx->account_id, &c, ei);
     if (rc)
         return app_store_fail(rc, ei);
-    rc = app_audit(ctx, "clinic.update", "clinic", c.id, summary(&c), ei);
+    rc = app_audit(ctx, "clinic.update", "clinic", c.id, summary(&c, in->set),
+                   ei);
     if (rc == ERR_OK)
         *out = c;
     return rc;
