@@ -375,7 +375,8 @@ apply_one(struct db *db, struct arena *a, const struct migration *m,
                            "cannot begin migration %d", m->version);
     rc = db_exec(db, a, sql_migration_applied, p, 1, &rows, ei);
     if (rc == ERR_OK && rows.nrows == 0) {
-        rc = db_exec_script(db, m->sql, ei);
+        if (m->engine == 0 || m->engine == (int)db_engine(db))
+            rc = db_exec_script(db, m->sql, ei);
         if (rc == ERR_OK)
             rc = db_exec(db, a, sql_migration_record, p, 3, NULL, ei);
         if (rc == ERR_OK)

@@ -47,6 +47,7 @@ void store_count_error(void);
 struct migration {
     int version;
     const char *name;
+    int engine; /* 0: both; else the one enum store_engine it runs on */
     const char *sql;
 };
 extern const struct migration store_migrations[];
