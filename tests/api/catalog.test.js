@@ -328,6 +328,22 @@ test('service: DELETE archives; unknown ids are 404', async () => {
   }
 });
 
+test('another account\'s category is unknown here (400 param category)', async () => {
+  const b = createAccount(server, 'Foreign Category');
+  const theirs = await mkCat('Theirs', b);
+  const s = await mkSvc({ name: 'Mine' });
+  assertError(await api('POST', '/v1/services', { key: acct.key, body: { name: 'X', price: 1, category: theirs.id } }),
+    400, 'resource_missing', 'category');
+  assertError(await api('POST', '/v1/products', { key: acct.key, body: { name: 'X', sku: sku(), price: 1, category: theirs.id } }),
+    400, 'resource_missing', 'category');
+  assertError(await api('PATCH', `/v1/services/${s.id}`, { key: acct.key, body: { category: theirs.id } }),
+    400, 'resource_missing', 'category');
+  assert.equal((await get(`/v1/services/${s.id}`)).body.category, null);
+  assert.deepEqual((await get(`/v1/services?category=${theirs.id}`)).body.data, []);
+  assertError(await api('DELETE', `/v1/categories/${theirs.id}`, { key: acct.key }), 404, 'resource_missing');
+  assert.equal((await get(`/v1/categories/${theirs.id}`, b)).body.archived, false);
+});
+
 // ------------------------------------------------------------------ products
 
 test('product: create with defaults, get, update, with audit events', async () => {
