@@ -9,6 +9,7 @@
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "store/clinics.h"
+#include "store/users.h"
 
 bool
 app_timezone_is_valid(const char *tz)
@@ -153,11 +154,16 @@ app_clinic_create(struct app_ctx *ctx, const struct clinic_patch *in,
 {
     struct clinic c = {
         .country = "US",
-        .currency = "USD",
         .timezone = "America/New_York",
     };
+    struct account acct;
     enum err rc;
 
+    /* A clinic takes payments in the practice's currency unless told. */
+    rc = store_account_get(ctx->db, ctx->a, ctx->account_id, &acct, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    c.currency = acct.currency;
     apply(&c, in);
     rc = check(&c, ei);
     if (rc)

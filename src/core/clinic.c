@@ -64,10 +64,11 @@ check_address(const struct clinic *c, struct errinfo *ei)
                            "as 'US'");
     us = strcmp(c->country, "US") == 0;
     if (us && c->state != NULL && !clinic_is_us_state(c->state))
-        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "state",
-                           "unknown US state '%s'", c->state);
+        return errinfo_set(ei, ERR_INVALID, "parameter_invalid",
+                           "address.state", "unknown US state '%s'", c->state);
     if (us && c->postal_code != NULL && !is_us_zip(c->postal_code))
-        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "postal_code",
+        return errinfo_set(ei, ERR_INVALID, "parameter_invalid",
+                           "address.postal_code",
                            "US postal code must be 12345 or 12345-6789");
     return ERR_OK;
 }

@@ -46,8 +46,8 @@ test('validation errors name the field and change nothing', async () => {
   const cases = [
     [{ timezone: 'Mars/Base' }, 'timezone'],
     [{ country: 'usa' }, 'country'],
-    [{ address: { state: 'ZZ' } }, 'state'],
-    [{ address: { postal_code: '7870' } }, 'postal_code'],
+    [{ address: { state: 'ZZ' } }, 'address.state'],
+    [{ address: { postal_code: '7870' } }, 'address.postal_code'],
     [{ currency: 'ABC' }, 'currency'],
     [{ name: '' }, 'name'],
   ];
@@ -82,4 +82,14 @@ test('list pages with limit and starting_after', async () => {
   for (const bad of ['0', '101', 'x', '-1', '2.5']) {
     assertError(await api('GET', `/v1/clinics?limit=${bad}`, { key: a2.key }), 400, 'parameter_invalid', 'limit');
   }
+});
+
+test('a new clinic takes the account currency unless given one', async () => {
+  const a3 = createAccount(server, 'Euro Practice');
+  await api('PATCH', '/v1/account', { key: a3.key, body: { currency: 'EUR' } });
+  const c = await api('POST', '/v1/clinics', { key: a3.key, body: { name: 'Dublin', country: 'IE', timezone: 'Europe/Dublin' } });
+  assert.equal(c.status, 201, c.text);
+  assert.equal(c.body.currency, 'EUR');
+  const u = await api('POST', '/v1/clinics', { key: a3.key, body: { name: 'Austin', currency: 'USD' } });
+  assert.equal(u.body.currency, 'USD');
 });
