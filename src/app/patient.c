@@ -264,7 +264,8 @@ app_patient_archive(struct app_ctx *ctx, const char *id, struct patient *out,
         p.archived = true;
         p.updated_at_ms = ctx->now_ms;
         patient_keys_compute(&p, &k);
-        rc = save(ctx, &p, &k, "patient.archive", NULL, ei);
+        rc = save(ctx, &p, &k, "patient.archive",
+                  json_pack("{s:b}", "archived", 1), ei);
     }
     if (rc == ERR_OK)
         *out = p;

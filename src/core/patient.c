@@ -351,7 +351,7 @@ patient_keys_compute(const struct patient *p, struct patient_keys *k)
     first_len = key_of(str_c(p->first_name), k->first, sizeof(k->first));
     last_len = key_of(str_c(p->last_name), k->last, sizeof(k->last));
     memcpy(k->sort, k->last, last_len);
-    k->sort[last_len] = ' ';
+    k->sort[last_len] = PATIENT_SORT_SEPARATOR;
     memcpy(k->sort + last_len + 1, k->first, first_len + 1);
     k->phone[0] = '\0';
     if (p->phone != NULL) {

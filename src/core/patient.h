@@ -72,6 +72,9 @@ bool patient_date_is_valid(int64_t year, int64_t month, int64_t day);
  * "last first"; phone the digits of the national number for +1 (NANP)
  * numbers and all digits of the E.164 number otherwise, "" without one.
  */
+/* Below every byte a name may hold (names refuse control characters). */
+#define PATIENT_SORT_SEPARATOR '\x01'
+
 struct patient_keys {
     char first[PATIENT_NAME_MAX + 1];
     char last[PATIENT_NAME_MAX + 1];

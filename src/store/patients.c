@@ -69,15 +69,17 @@ static const char sql_email[] = SEARCH_HEAD
 static const char sql_phone[] = SEARCH_HEAD
     "account_id = $1 AND phone_key >= $6 AND phone_key < $7" LIST_TAIL;
 /*
- * $6 $7 the whole text: one name with a space in it ("mary ann") or
- * "last first" (a prefix of the sort key); $8..$11 split at the first
- * space: "first last" or "last first"; $12..$15 split at the last space:
- * "first last" when the first name has a space ("mary ann smith").
+ * $6 $7 the whole text: one name with a space in it ("mary ann",
+ * "de la cruz"); $8..$11 split at the first space: "first last" or "last
+ * first"; $12..$15 split at the last space: "first last" when the first
+ * name has a space ("mary ann smith") or "last first" when the last name
+ * has one ("de la cruz ana").
  */
 static const char sql_words[] = SEARCH_HEAD
     "((account_id = $1 AND first_key >= $6 AND first_key < $7) "
     "OR (account_id = $1 AND last_key >= $6 AND last_key < $7) "
-    "OR (account_id = $1 AND sort_key >= $6 AND sort_key < $7) "
+    "OR (account_id = $1 AND last_key >= $12 AND last_key < $13 "
+    "AND first_key >= $14 AND first_key < $15) "
     "OR (account_id = $1 AND first_key >= $8 AND first_key < $9 "
     "AND last_key >= $10 AND last_key < $11) "
     "OR (account_id = $1 AND last_key >= $8 AND last_key < $9 "

@@ -214,7 +214,7 @@ TEST(patient_keys_names)
     patient_keys_compute(&p, &k);
     CHECK_STR(k.first, "maya");
     CHECK_STR(k.last, "chen");
-    CHECK_STR(k.sort, "chen maya");
+    CHECK_STR(k.sort, "chen\x01maya");
     CHECK_STR(k.phone, "");
     /* ASCII is lower-cased, other bytes kept, spaces collapsed. */
     p.first_name = "Mary  Ann";
@@ -222,7 +222,7 @@ TEST(patient_keys_names)
     patient_keys_compute(&p, &k);
     CHECK_STR(k.first, "mary ann");
     CHECK_STR(k.last, "\xc3\x89lo\xc3\x8f");
-    CHECK_STR(k.sort, "\xc3\x89lo\xc3\x8f mary ann");
+    CHECK_STR(k.sort, "\xc3\x89lo\xc3\x8f\x01mary ann");
 }
 
 TEST(patient_keys_sort_order)
@@ -232,7 +232,13 @@ TEST(patient_keys_sort_order)
     struct patient_keys ka;
     struct patient_keys kb;
 
-    /* The space sorts before any letter: Chen before Chenoweth. */
+    /* A last name sorts as a whole: Chen before Chenoweth. */
+    patient_keys_compute(&a, &ka);
+    patient_keys_compute(&b, &kb);
+    CHECK(strcmp(ka.sort, kb.sort) < 0);
+    /* ... and "De, Zed" before "De La Cruz, Ana". */
+    a = (struct patient){.first_name = "Zed", .last_name = "De"};
+    b = (struct patient){.first_name = "Ana", .last_name = "De La Cruz"};
     patient_keys_compute(&a, &ka);
     patient_keys_compute(&b, &kb);
     CHECK(strcmp(ka.sort, kb.sort) < 0);
