@@ -74,13 +74,18 @@ id_is_valid(struct str s, const char *prefix)
 char *
 secret_new(struct arena *a, size_t len)
 {
+    unsigned char rnd[64];
     char *s = arena_alloc(a, len + 1);
 
+    ASSERT(len <= sizeof(rnd));
     if (s == NULL)
         return NULL;
+    /* One call for all the bytes: each call may be a getrandom(2). */
+    randombytes_buf(rnd, len);
     for (size_t i = 0; i < len; i++)
-        s[i] = crockford[randombytes_uniform(32)];
+        s[i] = crockford[rnd[i] & 31]; /* 256 is a multiple of 32: uniform */
     s[len] = '\0';
+    sodium_memzero(rnd, sizeof(rnd));
     return s;
 }
 

@@ -21,6 +21,11 @@
 struct conn {
     sqlite3 *db;
     struct stmt_cache cache;
+    /* Transaction control, prepared once: parsed on every request else. */
+    sqlite3_stmt *begin_read;
+    sqlite3_stmt *begin_write;
+    sqlite3_stmt *commit;
+    sqlite3_stmt *rollback;
 };
 
 static enum err
@@ -52,6 +57,39 @@ run(sqlite3 *db, const char *sql, struct errinfo *ei)
     return ERR_OK;
 }
 
+static void sq_disconnect(struct conn *c);
+
+static enum err
+prepare_tx(struct conn *c, struct errinfo *ei)
+{
+    static const char *const sql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT",
+                                      "ROLLBACK"};
+    sqlite3_stmt **slots[] = {&c->begin_read, &c->begin_write, &c->commit,
+                              &c->rollback};
+
+    stmt_cache_init(&c->cache);
+    for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+        int src = sqlite3_prepare_v3(c->db, sql[i], -1,
+                                     SQLITE_PREPARE_PERSISTENT, slots[i],
+                                     NULL);
+        if (src != SQLITE_OK)
+            return fail(c->db, src, ei);
+    }
+    return ERR_OK;
+}
+
+/* Step a transaction-control statement once. */
+static enum err
+step_once(struct conn *c, sqlite3_stmt *st)
+{
+    int src = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE)
+        return fail(c->db, src, NULL);
+    return ERR_OK;
+}
+
 static enum err
 sq_connect(const char *target, struct conn **out, struct errinfo *ei)
 {
@@ -79,7 +117,11 @@ sq_connect(const char *target, struct conn **out, struct errinfo *ei)
         free(c);
         return rc;
     }
-    stmt_cache_init(&c->cache);
+    rc = prepare_tx(c, ei);
+    if (rc) {
+        sq_disconnect(c);
+        return rc;
+    }
     *out = c;
     return ERR_OK;
 }
@@ -94,6 +136,10 @@ static void
 sq_disconnect(struct conn *c)
 {
     stmt_cache_release(&c->cache, finalize);
+    sqlite3_finalize(c->begin_read);
+    sqlite3_finalize(c->begin_write);
+    sqlite3_finalize(c->commit);
+    sqlite3_finalize(c->rollback);
     sqlite3_close(c->db);
     free(c);
 }
@@ -101,20 +147,21 @@ sq_disconnect(struct conn *c)
 static enum err
 sq_begin(struct conn *c, bool write)
 {
-    return run(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL);
+    return step_once(c, write ? c->begin_write : c->begin_read);
 }
 
 static enum err
 sq_commit(struct conn *c)
 {
-    return run(c->db, "COMMIT", NULL);
+    return step_once(c, c->commit);
 }
 
 static void
 sq_rollback(struct conn *c)
 {
     /* Fails only when no transaction is open, which is then the goal. */
-    (void)run(c->db, "ROLLBACK", NULL);
+    if (sqlite3_get_autocommit(c->db) == 0)
+        (void)step_once(c, c->rollback);
 }
 
 static enum err
