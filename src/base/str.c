@@ -99,3 +99,35 @@ str_eq_secret(struct str a, struct str b)
         diff |= (unsigned char)(a.ptr[i] ^ b.ptr[i]);
     return diff == 0;
 }
+
+bool
+char_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool
+char_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+char
+char_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+struct str
+str_trim(const char *s)
+{
+    size_t n = strlen(s);
+
+    while (n > 0 && char_is_space(s[0])) {
+        s++;
+        n--;
+    }
+    while (n > 0 && char_is_space(s[n - 1]))
+        n--;
+    return (struct str){s, n};
+}

@@ -40,6 +40,15 @@ MUST_CHECK enum err p_char(struct str *in, char c);
 /* Consume bytes up to (not including) stop or the end; out borrows in. */
 void p_until(struct str *in, char stop, struct str *out);
 
+/* ASCII classes, independent of the C locale. */
+bool char_is_space(char c); /* space, tab, CR, LF */
+bool char_is_digit(char c);
+/* A-Z to a-z; every other byte unchanged. */
+char char_lower(char c);
+
+/* The bytes of NUL-terminated s between surrounding white space; borrowed. */
+struct str str_trim(const char *s);
+
 /* Constant-time comparison of equal-length secrets. */
 bool str_eq_secret(struct str a, struct str b);
 

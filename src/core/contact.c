@@ -20,39 +20,6 @@
 #define PHONE_DIGITS_MAX 15
 #define NANP_DIGITS 10
 
-static bool
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool
-is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static char
-lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* The bytes of s between surrounding spaces. */
-static struct str
-trim(const char *s)
-{
-    size_t n = strlen(s);
-
-    while (n > 0 && is_space(s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && is_space(s[n - 1]))
-        n--;
-    return (struct str){s, n};
-}
-
 static enum err
 email_invalid(struct errinfo *ei, const char *message)
 {
@@ -74,7 +41,7 @@ is_local_char(unsigned char c)
 static bool
 is_label_char(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || c == '-';
+    return char_is_digit(c) || (c >= 'a' && c <= 'z') || c == '-';
 }
 
 static enum err
@@ -105,7 +72,7 @@ check_domain(struct str domain, struct errinfo *ei)
         char c = i < domain.len ? domain.ptr[i] : '.';
 
         if (c != '.') {
-            if (is_space(c))
+            if (char_is_space(c))
                 return email_invalid(ei,
                                      "e-mail address must not contain spaces");
             if (!is_label_char(c))
@@ -141,7 +108,7 @@ contact_email_normalize(const char *in, char *out, size_t cap,
     ASSERT(out != NULL && cap > 0);
     ASSERT(in != out);
     out[0] = '\0';
-    s = trim(in);
+    s = str_trim(in);
     if (s.len == 0)
         return email_invalid(ei, "e-mail address must not be empty");
     if (s.len > EMAIL_MAX || s.len >= cap)
@@ -158,7 +125,7 @@ contact_email_normalize(const char *in, char *out, size_t cap,
     if (local_len + 1 == s.len)
         return email_invalid(ei, "e-mail address has nothing after the '@'");
     for (size_t i = 0; i < s.len; i++)
-        out[i] = lower(s.ptr[i]);
+        out[i] = char_lower(s.ptr[i]);
     out[s.len] = '\0';
     rc = check_local((struct str){out, local_len}, ei);
     if (rc == ERR_OK)
@@ -190,9 +157,9 @@ phone_digits(struct str s, char *digits, size_t *n, bool *plus,
     for (size_t i = *plus ? 1 : 0; i < s.len; i++) {
         char c = s.ptr[i];
 
-        if (is_space(c) || c == '.' || c == '-' || c == '(' || c == ')')
+        if (char_is_space(c) || c == '.' || c == '-' || c == '(' || c == ')')
             continue;
-        if (!is_digit(c))
+        if (!char_is_digit(c))
             return phone_invalid(ei, "phone number may contain only digits, "
                                      "spaces, '+', '-', '.' and "
                                      "parentheses");
@@ -257,7 +224,7 @@ contact_phone_normalize(const char *in, char *out, size_t cap,
     ASSERT(out != NULL && cap >= PHONE_E164_MAX + 1);
     ASSERT(in != out);
     out[0] = '\0';
-    rc = phone_digits(trim(in), digits, &n, &plus, ei);
+    rc = phone_digits(str_trim(in), digits, &n, &plus, ei);
     if (rc)
         return rc;
     if (n == 0)

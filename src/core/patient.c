@@ -22,42 +22,9 @@
 #define CODE_POINT_MAX 0x10FFFF
 
 static bool
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool
-is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static char
-lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* The bytes of s between surrounding white space; borrowed from s. */
-static struct str
-trim(const char *s)
-{
-    size_t n = strlen(s);
-
-    while (n > 0 && is_space(s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && is_space(s[n - 1]))
-        n--;
-    return (struct str){s, n};
-}
-
-static bool
 is_blank(const char *s)
 {
-    return trim(s).len == 0;
+    return str_trim(s).len == 0;
 }
 
 /*
@@ -149,7 +116,7 @@ name_normalize(const char *in, const char *param, char *out, struct errinfo *ei)
     if (in == NULL)
         return errinfo_set(ei, ERR_INVALID, "parameter_missing", param,
                            "%s is required", param);
-    s = trim(in);
+    s = str_trim(in);
     if (s.len == 0)
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid", param,
                            "%s must not be empty", param);
@@ -218,7 +185,7 @@ is_date_shape(const char *s)
     if (strlen(s) != sizeof(shape) - 1)
         return false;
     for (size_t i = 0; i < sizeof(shape) - 1; i++) {
-        if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
+        if (shape[i] == 'd' ? !char_is_digit(s[i]) : s[i] != shape[i])
             return false;
     }
     return true;
@@ -330,10 +297,10 @@ key_of(struct str s, char *out, size_t cap)
     size_t n = 0;
 
     for (size_t i = 0; i < s.len; i++) {
-        if (is_space(s.ptr[i]) && (n == 0 || out[n - 1] == ' '))
+        if (char_is_space(s.ptr[i]) && (n == 0 || out[n - 1] == ' '))
             continue;
         ASSERT(n + 1 < cap);
-        out[n++] = is_space(s.ptr[i]) ? ' ' : lower(s.ptr[i]);
+        out[n++] = char_is_space(s.ptr[i]) ? ' ' : char_lower(s.ptr[i]);
     }
     while (n > 0 && out[n - 1] == ' ')
         n--;
@@ -405,7 +372,7 @@ is_phone_query(const char *s)
     bool digit = false;
 
     for (size_t i = 0; s[i] != '\0'; i++) {
-        if (is_digit(s[i]))
+        if (char_is_digit(s[i]))
             digit = true;
         else if (!(s[i] == '+' && i == 0) && strchr(" -.()", s[i]) == NULL)
             return false;
@@ -425,7 +392,7 @@ phone_query_digits(const char *s, char *out)
     size_t n = 0;
 
     for (size_t i = 0; s[i] != '\0'; i++) {
-        if (is_digit(s[i]))
+        if (char_is_digit(s[i]))
             out[n++] = s[i];
     }
     if (n > 1 && out[0] == '1') {
@@ -455,7 +422,7 @@ enum err
 patient_query_parse(const char *in, struct patient_query *q, struct errinfo *ei)
 {
     char text[PATIENT_QUERY_MAX + 1];
-    struct str s = in != NULL ? trim(in) : STR_NULL;
+    struct str s = in != NULL ? str_trim(in) : STR_NULL;
     size_t n;
     bool ok;
 

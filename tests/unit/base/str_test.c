@@ -155,3 +155,19 @@ TEST(str_eq_secret_compares_everything)
     /* Bytes after an embedded NUL still count. */
     CHECK(!str_eq_secret(STR("ab\0c"), STR("ab\0d")));
 }
+
+TEST(str_trim_and_char_classes)
+{
+    struct str s = str_trim(" \t Maya Chen \r\n");
+
+    CHECK(str_eq_c(s, "Maya Chen"));
+    CHECK_I64((int64_t)str_trim("   ").len, 0);
+    CHECK_I64((int64_t)str_trim("").len, 0);
+    CHECK(str_eq_c(str_trim("x"), "x"));
+    CHECK(char_is_space('\t') && !char_is_space('a'));
+    CHECK(char_is_digit('0') && char_is_digit('9') && !char_is_digit('a'));
+    CHECK(char_lower('A') == 'a' && char_lower('Z') == 'z');
+    CHECK(char_lower('a') == 'a' && char_lower('@') == '@');
+    /* Bytes of UTF-8 sequences pass through unchanged. */
+    CHECK(char_lower((char)0xC3) == (char)0xC3);
+}
