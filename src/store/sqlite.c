@@ -70,8 +70,7 @@ prepare_tx(struct conn *c, struct errinfo *ei)
     stmt_cache_init(&c->cache);
     for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
         int src = sqlite3_prepare_v3(c->db, sql[i], -1,
-                                     SQLITE_PREPARE_PERSISTENT, slots[i],
-                                     NULL);
+                                     SQLITE_PREPARE_PERSISTENT, slots[i], NULL);
         if (src != SQLITE_OK)
             return fail(c->db, src, ei);
     }
