@@ -30,7 +30,10 @@ static const char serve_usage[] =
     "                    print its sign-in and a fresh demo API key\n"
     "  --test-helpers    enable /v1/test_helpers (per-account test clock);\n"
     "                    also POISE_TEST_HELPERS=1. Never in production.\n"
-    "  --quiet           no per-request log lines\n";
+    "  --quiet           no per-request log lines\n"
+    "  --secure-cookies  mark the session cookie Secure: clients reach\n"
+    "                    Poise over HTTPS through a TLS-terminating proxy\n"
+    "                    (also POISE_SECURE_COOKIES=1)\n";
 
 static int
 parse_listen(const char *listen, char *host, size_t cap, int *port)
@@ -64,7 +67,8 @@ wait_for_signal(void)
 }
 
 static int
-run(const char *db, const char *host, int port, int threads, bool demo)
+run(const char *db, const char *host, int port, int threads, bool demo,
+    bool secure)
 {
     int64_t t0 = time_mono_ns();
     struct server_config cfg = {
@@ -73,6 +77,7 @@ run(const char *db, const char *host, int port, int threads, bool demo)
         .threads = threads,
         .arena_cap_bytes = SERVE_ARENA_BYTES,
         .connection_limit = 4000,
+        .secure_cookies = secure,
     };
     struct store *s;
     struct server *srv;
@@ -109,7 +114,9 @@ cli_serve(int argc, char **argv)
     const char *listen = getenv("POISE_LISTEN");
     const char *threads_s = "4";
     const char *th = getenv("POISE_TEST_HELPERS");
+    const char *sc = getenv("POISE_SECURE_COOKIES");
     bool demo = false, test_helpers = false, quiet = false, help;
+    bool secure = sc != NULL && sc[0] == '1';
     const struct opt opts[] = {
         {"--db", true, &db, NULL},
         {"--listen", true, &listen, NULL},
@@ -117,12 +124,13 @@ cli_serve(int argc, char **argv)
         {"--demo", false, NULL, &demo},
         {"--test-helpers", false, NULL, &test_helpers},
         {"--quiet", false, NULL, &quiet},
+        {"--secure-cookies", false, NULL, &secure},
     };
     char host[64];
     int port;
     int64_t threads;
     sigset_t set;
-    int rc = cli_parse(argc, argv, opts, 6, serve_usage, &help);
+    int rc = cli_parse(argc, argv, opts, 7, serve_usage, &help);
 
     if (rc)
         return help ? 0 : rc;
@@ -141,5 +149,5 @@ cli_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    return run(db, host, port, (int)threads, demo);
+    return run(db, host, port, (int)threads, demo, secure);
 }

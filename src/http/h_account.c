@@ -178,7 +178,7 @@ h_session_create(struct req *req, struct resp *resp)
     }
     resp->set_cookie = arena_printf(
         req->ctx.a, "poise_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
-        s.token, req->over_tls ? "; Secure" : "");
+        s.token, req->secure_cookies ? "; Secure" : "");
     o = json_object();
     json_put(o, "id", json_string(s.id));
     json_put(o, "object", json_string("session"));

@@ -51,6 +51,7 @@ struct rstate {
 };
 
 static size_t arena_cap_bytes = 8 * MiB;
+static bool secure_cookies;
 
 const char *
 req_header(const struct req *req, const char *name)
@@ -335,6 +336,7 @@ process(struct MHD_Connection *c, struct rstate *st)
     req.ei = &ei;
     memcpy(req.params, st->params, sizeof(st->params));
     req.param_count = st->param_count;
+    req.secure_cookies = secure_cookies;
     rc = dispatch(&req, &resp, st, &idem, &hit);
     app_db_release(&req.ctx);
     if (idem.claimed)
@@ -527,6 +529,7 @@ server_start(const struct server_config *cfg, struct server **out,
                            cfg->host);
     router_check_table();
     arena_cap_bytes = cfg->arena_cap_bytes;
+    secure_cookies = cfg->secure_cookies;
     s = xcalloc(1, sizeof(*s));
     s->cfg = *cfg;
     s->daemon = MHD_start_daemon(

@@ -15,6 +15,7 @@ struct server_config {
     int threads;
     size_t arena_cap_bytes;
     unsigned connection_limit;
+    bool secure_cookies; /* clients reach us over TLS (a proxy ends it) */
 };
 
 struct server;

@@ -141,3 +141,18 @@ test('account: get and patch (head admin), bad currency refused', async () => {
   assertError(await api('PATCH', '/v1/account', { key: acct.key, body: { currency: 'XXX' } }), 400, 'parameter_invalid', 'currency');
   assert.equal((await api('GET', '/v1/account', { key: acct.key })).body.currency, 'USD');
 });
+
+test('behind a TLS proxy (--secure-cookies) the session cookie is Secure', async () => {
+  const tls = await startServer({ extraArgs: ['--secure-cookies'] });
+  try {
+    const a = createAccount(tls, 'TLS Practice');
+    const res = await fetch(tls.base + '/v1/sessions', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: a.email, password: a.password }),
+    });
+    assert.equal(res.status, 201);
+    assert.match(res.headers.get('set-cookie'), /; HttpOnly; SameSite=Strict; Secure$/);
+  } finally {
+    await tls.stop();
+  }
+});
