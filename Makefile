@@ -71,7 +71,7 @@ run: deps $(BUILD)/poise
 
 # The second: build everything and run every test.
 test:
-	@scripts/deps --browser
+	@scripts/deps
 	@$(MAKE) --no-print-directory -j2 all $(BUILD)/poise-san \
 		$(BUILD)/unit_tests
 	@$(MAKE) --no-print-directory unit checkstyle lint-openapi api-sqlite \
