@@ -22,6 +22,27 @@ report(void *ctx, const char *line)
     printf("  FAIL %s\n", line);
 }
 
+/*
+ * One consistent view for every query of the check, while the server may
+ * be writing: a read transaction is a snapshot on SQLite (WAL); on
+ * PostgreSQL it takes REPEATABLE READ.
+ */
+static enum err
+begin_snapshot(struct db *db, struct arena *a, struct errinfo *ei)
+{
+    enum err rc;
+
+    if (db_engine(db) == STORE_SQLITE)
+        return db_begin(db, false);
+    rc = db_begin(db, true);
+    if (rc == ERR_OK)
+        rc = db_exec(db, a,
+                     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
+                     "READ ONLY",
+                     NULL, 0, NULL, ei);
+    return rc;
+}
+
 static int
 verify(struct store *s)
 {
@@ -35,7 +56,7 @@ verify(struct store *s)
     errinfo_clear(&ei);
     rc = store_acquire(s, 10000, &db);
     if (rc == ERR_OK)
-        rc = db_begin(db, false);
+        rc = begin_snapshot(db, a, &ei);
     if (rc == ERR_OK) {
         printf("ledger:\n");
         rc = store_ledger_verify(db, a, report, NULL, &ledger, &ei);

@@ -22,8 +22,24 @@
 struct db {
     const struct store_ops *ops;
     struct conn *conn;
+    struct store *store;
     bool in_tx;
+    bool engine_tx;    /* the engine has a transaction open */
+    bool holds_writer; /* holds the store's writer turn (SQLite) */
     bool borrowed;
+};
+
+/*
+ * SQLite admits one writer at a time. Left to its busy handler, waiting
+ * writers poll with sleeps and some wait seconds; so writers of this
+ * process take turns first, in arrival order (a ticket lock), and the
+ * busy timeout only arbitrates with other processes.
+ */
+struct writer_turns {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t next;
+    uint64_t serving;
 };
 
 struct store {
@@ -34,6 +50,7 @@ struct store {
     int free_count;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    struct writer_turns writers;
 };
 
 static atomic_uint_fast64_t store_errors;
@@ -80,10 +97,13 @@ store_open(const char *url, int pool_size, struct store **out,
     s->free_stack = xcalloc((size_t)pool_size, sizeof(int));
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->writers.mu, NULL);
+    pthread_cond_init(&s->writers.cv, NULL);
     for (int i = 0; i < pool_size; i++) {
         struct db *db = &s->dbs[i];
 
         db->ops = s->ops;
+        db->store = s;
         rc = s->ops->connect(target, &db->conn, ei);
         if (rc)
             break;
@@ -109,6 +129,8 @@ store_close(struct store *s)
     }
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->writers.mu);
+    pthread_cond_destroy(&s->writers.cv);
     free(s->free_stack);
     free(s->dbs);
     free(s);
@@ -165,33 +187,79 @@ store_release(struct store *s, struct db *db)
     pthread_mutex_unlock(&s->mu);
 }
 
+static void
+writer_wait_turn(struct writer_turns *w)
+{
+    uint64_t ticket;
+
+    pthread_mutex_lock(&w->mu);
+    ticket = w->next++;
+    while (w->serving != ticket)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void
+writer_end_turn(struct writer_turns *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->serving++;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Close the logical transaction: give up the writer turn if held. */
+static void
+tx_closed(struct db *db)
+{
+    if (db->holds_writer)
+        writer_end_turn(&db->store->writers);
+    db->holds_writer = false;
+    db->engine_tx = false;
+    db->in_tx = false;
+}
+
 enum err
 db_begin(struct db *db, bool write)
 {
     enum err rc;
 
     ASSERT(!db->in_tx);
+    db->in_tx = true;
+    /*
+     * PostgreSQL reads run each statement in its own snapshot: a read-only
+     * request then costs no BEGIN and COMMIT round trips (measured in
+     * docs/benchmarks.md). Writes always get a real transaction.
+     */
+    if (!write && db->ops->engine == STORE_PG)
+        return ERR_OK;
+    if (write && db->ops->engine == STORE_SQLITE) {
+        writer_wait_turn(&db->store->writers);
+        db->holds_writer = true;
+    }
     rc = db->ops->begin(db->conn, write);
     if (rc) {
         store_count_error();
+        tx_closed(db);
         return rc;
     }
-    db->in_tx = true;
+    db->engine_tx = true;
     return ERR_OK;
 }
 
 enum err
 db_commit(struct db *db)
 {
-    enum err rc;
+    enum err rc = ERR_OK;
 
     ASSERT(db->in_tx);
-    rc = db->ops->commit(db->conn);
+    if (db->engine_tx)
+        rc = db->ops->commit(db->conn);
     if (rc) {
         store_count_error();
         db->ops->rollback(db->conn);
     }
-    db->in_tx = false;
+    tx_closed(db);
     return rc;
 }
 
@@ -200,8 +268,9 @@ db_rollback(struct db *db)
 {
     if (!db->in_tx)
         return;
-    db->ops->rollback(db->conn);
-    db->in_tx = false;
+    if (db->engine_tx)
+        db->ops->rollback(db->conn);
+    tx_closed(db);
 }
 
 bool
