@@ -76,7 +76,7 @@ run(const char *db, const char *host, int port, int threads, bool demo,
         .port = port,
         .threads = threads,
         .arena_cap_bytes = SERVE_ARENA_BYTES,
-        .connection_limit = 4000,
+        .connection_limit = 3000,
         .secure_cookies = secure,
     };
     struct store *s;

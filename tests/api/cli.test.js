@@ -4,7 +4,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
-const { BIN, ENGINE, startServer, createAccount, client } = require('./helpers');
+const { BIN, ENGINE, startServer, createAccount, client, freshDatabase } = require('./helpers');
 
 const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' };
 const run = (args, input) => {
@@ -122,4 +122,32 @@ test('engine under test is the one requested', async () => {
   } finally {
     await server.stop();
   }
+});
+
+test('serve reads POISE_DB and POISE_LISTEN, and SIGINT stops it cleanly', async () => {
+  const { spawn } = require('node:child_process');
+  const db = freshDatabase();
+  const child = spawn(BIN, ['serve'], {
+    env: { ...env, POISE_DB: db.url, POISE_LISTEN: '127.0.0.1:0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /serving (http:\/\/127\.0\.0\.1:\d+)\/ \((sqlite|postgres) (\S+),/.exec(out);
+      if (m) resolve({ base: m[1], engine: m[2], db: m[3] });
+    });
+    exited.then((code) => reject(new Error('exited ' + code + ': ' + err)));
+  });
+  assert.equal(started.db, db.url);
+  assert.equal(started.engine, ENGINE === 'postgres' ? 'postgres' : 'sqlite');
+  assert.equal((await fetch(started.base + '/healthz')).status, 200);
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, err);
+  assert.doesNotMatch(err, /AddressSanitizer|LeakSanitizer|runtime error/);
+  db.cleanup();
 });

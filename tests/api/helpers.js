@@ -144,4 +144,5 @@ async function signIn(base, email, password) {
 
 module.exports = {
   ROOT, BIN, ENGINE, startServer, createAccount, client, assertError, signIn, runCli,
+  freshDatabase,
 };
