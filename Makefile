@@ -10,7 +10,7 @@ BASE_CFLAGS := -std=c17 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
 SAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -licui18n -licuuc -lpthread
+LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -licui18n -licuuc -lz -lpthread
 
 # Node >= 20 runs two test files at once (one per core); older Node
 # (Debian 12 ships 18) lacks the flag and runs them one by one.
@@ -30,7 +30,24 @@ REL_OBJS := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRCS) $(GEN))
 SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(SRCS) $(GEN))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(UNIT_SRCS) $(LIB_SRCS) $(GEN))
 
-.PHONY: all run test deps unit api api-sqlite api-pg checkstyle lint-openapi \
+# The web app: web/ plus Preact and htm from the npm lockfile, copied as
+# ES modules (the hooks module imports "preact" by name: point it at the
+# file). Served by `poise serve` from memory; see src/http/static.c.
+WEB_SRCS := $(shell find web -type f 2>/dev/null)
+$(BUILD)/web/.built: $(WEB_SRCS) node_modules/.package-lock.json
+	rm -rf $(BUILD)/web
+	mkdir -p $(BUILD)/web/vendor
+	cp -R web/. $(BUILD)/web/
+	cp node_modules/preact/dist/preact.module.js $(BUILD)/web/vendor/preact.js
+	sed 's#from"preact"#from"./preact.js"#g' \
+		node_modules/preact/hooks/dist/hooks.module.js \
+		> $(BUILD)/web/vendor/hooks.js
+	cp node_modules/htm/dist/htm.module.js $(BUILD)/web/vendor/htm.js
+	touch $@
+
+web: $(BUILD)/web/.built
+
+.PHONY: all run test deps web unit api api-sqlite api-pg checkstyle lint-openapi \
 	bench bench-quick clean format
 
 all: $(BUILD)/poise
@@ -65,14 +82,14 @@ $(BUILD)/unit_tests: $(UNIT_OBJS)
 
 # The first of the two README commands: build, migrate, load the demo
 # practice on first run, serve on http://127.0.0.1:8080.
-run: deps $(BUILD)/poise
+run: deps $(BUILD)/poise web
 	@mkdir -p var
 	$(BUILD)/poise serve --db $${POISE_DB:-var/poise.db} --demo
 
 # The second: build everything and run every test.
 test:
 	@scripts/deps
-	@$(MAKE) --no-print-directory -j2 all $(BUILD)/poise-san \
+	@$(MAKE) --no-print-directory -j2 all web $(BUILD)/poise-san \
 		$(BUILD)/unit_tests
 	@$(MAKE) --no-print-directory unit checkstyle lint-openapi api-sqlite \
 		api-pg bench-quick

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/demo.h"
 #include "http/server.h"
+#include "http/static.h"
 
 #define SERVE_ARENA_BYTES (8u * 1024 * 1024)
 
@@ -26,6 +27,8 @@ static const char serve_usage[] =
     "var/poise.db\n"
     "  --listen H:P      default $POISE_LISTEN, else 127.0.0.1:8080\n"
     "  --threads N       worker threads (default 4)\n"
+    "  --web DIR         the built web app to serve at / (default\n"
+    "                    $POISE_WEB, else build/web; `make web` builds it)\n"
     "  --demo            load the demo practice if the database has none,\n"
     "                    print its sign-in and a fresh demo API key\n"
     "  --test-helpers    enable /v1/test_helpers (per-account test clock);\n"
@@ -66,6 +69,17 @@ wait_for_signal(void)
     return sig;
 }
 
+/* Load the web app; without one the server still serves the API. */
+static void
+load_web(const char *dir)
+{
+    struct errinfo ei;
+
+    errinfo_clear(&ei);
+    if (static_load(dir, &ei) != ERR_OK)
+        log_warn("web app not served: %s (run `make web`)", ei.message);
+}
+
 static int
 run(const char *db, const char *host, int port, int threads, bool demo,
     bool secure)
@@ -94,6 +108,7 @@ run(const char *db, const char *host, int port, int threads, bool demo,
     if (server_start(&cfg, &srv, &ei) != ERR_OK) {
         fprintf(stderr, "poise: %s\n", ei.message);
         store_close(s);
+        static_unload();
         return 1;
     }
     printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n", host,
@@ -104,6 +119,7 @@ run(const char *db, const char *host, int port, int threads, bool demo,
     log_warn("received signal %d: stopping", sig);
     server_stop(srv, 10000);
     store_close(s);
+    static_unload();
     return 0;
 }
 
@@ -113,6 +129,7 @@ cli_serve(int argc, char **argv)
     const char *db = cli_default_db();
     const char *listen = getenv("POISE_LISTEN");
     const char *threads_s = "4";
+    const char *web = getenv("POISE_WEB");
     const char *th = getenv("POISE_TEST_HELPERS");
     const char *sc = getenv("POISE_SECURE_COOKIES");
     bool demo = false, test_helpers = false, quiet = false, help;
@@ -125,12 +142,13 @@ cli_serve(int argc, char **argv)
         {"--test-helpers", false, NULL, &test_helpers},
         {"--quiet", false, NULL, &quiet},
         {"--secure-cookies", false, NULL, &secure},
+        {"--web", true, &web, NULL},
     };
     char host[64];
     int port;
     int64_t threads;
     sigset_t set;
-    int rc = cli_parse(argc, argv, opts, 7, serve_usage, &help);
+    int rc = cli_parse(argc, argv, opts, 8, serve_usage, &help);
 
     if (rc)
         return help ? 0 : rc;
@@ -149,5 +167,6 @@ cli_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    load_web(web != NULL && web[0] != '\0' ? web : "build/web");
     return run(db, host, port, (int)threads, demo, secure);
 }

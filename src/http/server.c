@@ -25,6 +25,7 @@
 #include "base/log.h"
 #include "base/time.h"
 #include "http/http_int.h"
+#include "http/static.h"
 
 #define SESSION_COOKIE "poise_session"
 
@@ -425,6 +426,47 @@ send_early(struct MHD_Connection *c, struct rstate *st, const char *method)
     log_request(st, method, st->url, NULL, st->early_status);
 }
 
+/* True for a GET or HEAD the web app answers: no API route matched. */
+static bool
+is_static(const struct rstate *st, const char *method)
+{
+    return st->route == NULL && st->early_status == 404 && static_enabled() &&
+           (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+           strncmp(st->url, "/v1/", 4) != 0;
+}
+
+static void
+send_static(struct MHD_Connection *c, struct rstate *st, const char *method)
+{
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 "Accept-Encoding");
+    struct static_reply r;
+    struct MHD_Response *resp;
+
+    static_lookup(st->url, ae != NULL && strstr(ae, "gzip") != NULL, &r);
+    resp = MHD_create_response_from_buffer(r.len, (void *)(uintptr_t)r.body,
+                                           MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL)
+        return;
+    MHD_add_response_header(resp, "Content-Type", r.content_type);
+    MHD_add_response_header(resp, "Cache-Control", r.cache_control);
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    MHD_add_response_header(resp, "Request-Id", st->request_id);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    if (r.gzipped)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    if (r.html) {
+        MHD_add_response_header(resp, "Content-Security-Policy", STATIC_CSP);
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    }
+    if (MHD_queue_response(c, (unsigned)r.status, resp) != MHD_YES)
+        log_warn("cannot queue response");
+    MHD_destroy_response(resp);
+    metrics_observe(NULL, r.status, time_mono_ns() - st->start_ns);
+    log_request(st, method, st->url, NULL, r.status);
+}
+
 static bool
 body_too_large(struct MHD_Connection *c, const struct rstate *st)
 {
@@ -455,7 +497,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
         log_set_request_id(st->request_id);
         if (st->route != NULL && body_too_large(c, st))
             st->early_status = 413;
-        if (st->early_status != 0) {
+        if (is_static(st, method)) {
+            send_static(c, st, method);
+            st->early_status = 200; /* answered: ignore any body */
+            log_set_request_id(NULL);
+        } else if (st->early_status != 0) {
             send_early(c, st, method);
             log_set_request_id(NULL);
         }
