@@ -48,7 +48,7 @@ $(BUILD)/web/.built: $(WEB_SRCS) node_modules/.package-lock.json
 web: $(BUILD)/web/.built
 
 .PHONY: all run test deps web unit api api-sqlite api-pg checkstyle lint-openapi \
-	bench bench-quick clean format
+	bench bench-quick e2e clean format
 
 all: $(BUILD)/poise
 
@@ -110,6 +110,11 @@ api-pg: $(BUILD)/poise-san $(BUILD)/unit_tests
 	scripts/with-postgres sh -c '$(BUILD)/unit_tests ledger_store && \
 		POISE_TEST_ENGINE=postgres POISE_BIN=$(BUILD)/poise-san \
 		$(NODE_TEST) tests/api/'
+
+# Browser tests: Playwright driving Debian's chromium against a fresh demo.
+e2e: $(BUILD)/poise web
+	@scripts/deps --browser
+	tests/e2e/run
 
 bench-quick: $(BUILD)/poise
 	bench/run --quick

@@ -169,7 +169,9 @@ demo_patient(size_t i, struct patient_patch *p, char *email, char *phone,
 {
     static const char *const areas[] = {"512", "480", "737", "602"};
     const char *first = demo_first_names[i % demo_first_name_count];
-    const char *last = demo_last_names[(i * 7 + 3) % demo_last_name_count];
+    /* Every 60 patients the pairing shifts, so full names rarely repeat. */
+    const char *last =
+        demo_last_names[(i * 7 + 3 + i / 60 * 17) % demo_last_name_count];
 
     snprintf(email, 96, "%s.%s%zu@example.com", first, last, i);
     snprintf(phone, 32, "(%s) 555-%04zu", areas[i % 4], 100 + i % 100);
