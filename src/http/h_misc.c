@@ -49,6 +49,9 @@ h_me(struct req *req, struct resp *resp)
     json_put(o, "account", render_account(&a));
     json_put(o, "auth",
              json_string(req->session_id != NULL ? "session" : "api_key"));
+    /* A page reloaded in a new tab has the cookie but not the token. */
+    if (req->csrf_token != NULL)
+        json_put(o, "csrf_token", json_string(req->csrf_token));
     resp_json(resp, 200, o);
     return ERR_OK;
 }

@@ -54,6 +54,7 @@ struct req {
     json_t *body;           /* the JSON object, or NULL when no body */
     void *conn;             /* the server's connection, for query and headers */
     const char *session_id; /* when authenticated by cookie */
+    const char *csrf_token; /* the session's, when authenticated by cookie */
     bool secure_cookies; /* served over TLS (by a proxy): mark cookies Secure */
     struct errinfo *ei;
 };

@@ -169,6 +169,7 @@ authenticate(struct req *req)
     rc = app_auth_session(&req->ctx, token, &req->session_id, &csrf, req->ei);
     if (rc)
         return rc;
+    req->csrf_token = csrf;
     if (strcmp(req->route->method, "GET") != 0) {
         const char *sent = req_header(req, "X-CSRF-Token");
 

@@ -36,9 +36,11 @@ test('GET /v1/me with a session and with an API key', async () => {
   assert.equal(r.body.user.role, 'head_admin');
   assert.equal(r.body.account.id, acct.accountId);
   assert.equal(r.body.auth, 'session');
+  assert.equal(r.body.csrf_token, s.csrf, 'a new tab can recover the CSRF token');
   assert.ok(!('password_hash' in r.body.user));
   const k = await api('GET', '/v1/me', { key: acct.key });
   assert.equal(k.body.auth, 'api_key');
+  assert.ok(!('csrf_token' in k.body));
 });
 
 test('cookie-authenticated writes need the X-CSRF-Token header', async () => {
