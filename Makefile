@@ -92,7 +92,7 @@ test:
 	@$(MAKE) --no-print-directory -j2 all web $(BUILD)/poise-san \
 		$(BUILD)/unit_tests
 	@$(MAKE) --no-print-directory unit checkstyle lint-openapi api-sqlite \
-		api-pg bench-quick
+		api-pg e2e bench-quick
 	@echo "make test: all passed"
 
 unit: $(BUILD)/unit_tests
