@@ -143,8 +143,7 @@ store_audit_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_list, p, 6, &rows, ei);
     if (rc)
         return rc;
-    *has_more = rows.nrows > (size_t)limit;
-    *count = *has_more ? (size_t)limit : rows.nrows;
+    *count = db_page(&rows, limit, has_more);
     evs = arena_array(a, *count + 1, sizeof(*evs));
     if (evs == NULL)
         return ERR_LIMIT;

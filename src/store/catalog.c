@@ -109,14 +109,6 @@ bind_query(const char *account_id, const struct catalog_query *q,
     return 5;
 }
 
-/* Rows beyond limit only say there is more; returns the rows to keep. */
-static size_t
-page_count(const struct db_rows *rows, int64_t limit, bool *has_more)
-{
-    *has_more = rows->nrows > (size_t)limit;
-    return *has_more ? (size_t)limit : rows->nrows;
-}
-
 static void
 category_bind(const char *account_id, const struct category *c,
               struct db_param *p)
@@ -170,11 +162,9 @@ store_category_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     assert_account(account_id);
-    rc = db_exec(db, a, sql_category_get, p, 2, &rows, ei);
+    rc = db_one(db, a, sql_category_get, p, 2, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     category_row(&rows, 0, out);
     return ERR_OK;
 }
@@ -194,7 +184,7 @@ store_category_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_category_list, p, np, &rows, ei);
     if (rc)
         return rc;
-    *count = page_count(&rows, q->limit, has_more);
+    *count = db_page(&rows, q->limit, has_more);
     cs = arena_array(a, *count + 1, sizeof(*cs));
     if (cs == NULL)
         return ERR_LIMIT;
@@ -293,11 +283,9 @@ store_service_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     assert_account(account_id);
-    rc = db_exec(db, a, sql_service_get, p, 2, &rows, ei);
+    rc = db_one(db, a, sql_service_get, p, 2, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     service_row(&rows, 0, out);
     return ERR_OK;
 }
@@ -317,7 +305,7 @@ store_service_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_service_list, p, np, &rows, ei);
     if (rc)
         return rc;
-    *count = page_count(&rows, q->limit, has_more);
+    *count = db_page(&rows, q->limit, has_more);
     ss = arena_array(a, *count + 1, sizeof(*ss));
     if (ss == NULL)
         return ERR_LIMIT;
@@ -394,11 +382,9 @@ store_product_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     assert_account(account_id);
-    rc = db_exec(db, a, sql_product_get, p, 2, &rows, ei);
+    rc = db_one(db, a, sql_product_get, p, 2, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     product_row(&rows, 0, out);
     return ERR_OK;
 }
@@ -412,11 +398,9 @@ store_product_find_sku(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     assert_account(account_id);
-    rc = db_exec(db, a, sql_product_find_sku, p, 2, &rows, ei);
+    rc = db_one(db, a, sql_product_find_sku, p, 2, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     /* products_sku is a unique index. */
     ASSERT(rows.nrows == 1);
     *id_out = db_text(&rows, 0, 0);
@@ -438,7 +422,7 @@ store_product_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_product_list, p, np, &rows, ei);
     if (rc)
         return rc;
-    *count = page_count(&rows, q->limit, has_more);
+    *count = db_page(&rows, q->limit, has_more);
     ps = arena_array(a, *count + 1, sizeof(*ps));
     if (ps == NULL)
         return ERR_LIMIT;
@@ -472,11 +456,9 @@ store_product_stock_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     assert_account(account_id);
-    rc = db_exec(db, a, sql_stock_get, p, 3, &rows, ei);
+    rc = db_one(db, a, sql_stock_get, p, 3, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     *quantity_out = db_i64(&rows, 0, 0);
     return ERR_OK;
 }

@@ -94,11 +94,9 @@ store_clinic_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ASSERT(account_id != NULL && account_id[0] != '\0');
-    rc = db_exec(db, a, sql_get, p, 2, &rows, ei);
+    rc = db_one(db, a, sql_get, p, 2, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     row(&rows, 0, out);
     return ERR_OK;
 }
@@ -120,8 +118,7 @@ store_clinic_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_list, p, 3, &rows, ei);
     if (rc)
         return rc;
-    *has_more = rows.nrows > (size_t)limit;
-    *count = *has_more ? (size_t)limit : rows.nrows;
+    *count = db_page(&rows, limit, has_more);
     cs = arena_array(a, *count + 1, sizeof(*cs));
     if (cs == NULL)
         return ERR_LIMIT;

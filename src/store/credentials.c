@@ -88,11 +88,9 @@ principal_query(struct db *db, struct arena *a, const char *sql,
     enum err rc;
 
     ACCOUNT_OK(account_id);
-    rc = db_exec(db, a, sql, p, 2, &r, ei);
+    rc = db_one(db, a, sql, p, 2, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     out->id = db_text(&r, 0, 0);
     out->user_id = db_text(&r, 0, 1);
     out->role = db_text(&r, 0, 2);
@@ -134,11 +132,9 @@ store_api_key_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ACCOUNT_OK(account_id);
-    rc = db_exec(db, a, sql_key_get, p, 2, &r, ei);
+    rc = db_one(db, a, sql_key_get, p, 2, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     key_row(&r, 0, out);
     return ERR_OK;
 }
@@ -169,8 +165,7 @@ store_api_key_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_key_list, p, 3, &r, ei);
     if (rc)
         return rc;
-    *has_more = r.nrows > (size_t)limit;
-    *count = *has_more ? (size_t)limit : r.nrows;
+    *count = db_page(&r, limit, has_more);
     ks = arena_array(a, *count + 1, sizeof(*ks));
     if (ks == NULL)
         return ERR_LIMIT;
@@ -279,11 +274,9 @@ store_idem_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ACCOUNT_OK(account_id);
-    rc = db_exec(db, a, sql_idem_get, p, 2, &r, ei);
+    rc = db_one(db, a, sql_idem_get, p, 2, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     *request_hash = db_text(&r, 0, 0);
     *status = (int)db_i64(&r, 0, 1);
     *body = db_text(&r, 0, 2);

@@ -101,11 +101,9 @@ store_ledger_account_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ASSERT(account_id != NULL && account_id[0] != '\0');
-    rc = db_exec(db, a, sql_la_get, p, 2, &r, ei);
+    rc = db_one(db, a, sql_la_get, p, 2, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     la_row(&r, 0, out);
     return ERR_OK;
 }
@@ -161,11 +159,9 @@ store_ledger_entry_insert(struct db *db, struct arena *a,
     enum err rc;
 
     ASSERT(account_id != NULL && account_id[0] != '\0');
-    rc = db_exec(db, a, sql_balance_add, b, 3, &r, ei);
+    rc = db_one(db, a, sql_balance_add, b, 3, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     before->id = e->ledger_account_id;
     before->balance_minor = db_i64(&r, 0, 0);
     before->normal = (enum ledger_normal)db_i64(&r, 0, 1);

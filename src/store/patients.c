@@ -148,11 +148,9 @@ store_patient_update(struct db *db, struct arena *a, const char *account_id,
     ASSERT(account_id != NULL && account_id[0] != '\0');
     ASSERT(p->id != NULL);
     bind(account_id, p, k, params);
-    rc = db_exec(db, a, sql_update, params, ROW_PARAMS, &rows, ei);
+    rc = db_one(db, a, sql_update, params, ROW_PARAMS, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     ASSERT(rows.nrows == 1);
     return ERR_OK;
 }
@@ -166,11 +164,9 @@ store_patient_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ASSERT(account_id != NULL && account_id[0] != '\0');
-    rc = db_exec(db, a, sql_get, p, 2, &rows, ei);
+    rc = db_one(db, a, sql_get, p, 2, &rows, ei);
     if (rc)
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     row(&rows, 0, out);
     return ERR_OK;
 }
@@ -182,12 +178,11 @@ cursor_key(struct db *db, struct arena *a, const char *account_id,
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
     struct db_rows rows;
-    enum err rc = db_exec(db, a, sql_cursor, p, 2, &rows, ei);
+    enum err rc = db_one(db, a, sql_cursor, p, 2, &rows, ei);
 
     if (rc)
+
         return rc;
-    if (rows.nrows == 0)
-        return ERR_NOT_FOUND;
     *out = db_text(&rows, 0, 0);
     ASSERT(*out != NULL);
     return ERR_OK;
@@ -259,8 +254,7 @@ store_patient_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql, p, n, &rows, ei);
     if (rc)
         return rc;
-    *has_more = rows.nrows > (size_t)limit;
-    *count = *has_more ? (size_t)limit : rows.nrows;
+    *count = db_page(&rows, limit, has_more);
     ps = arena_array(a, *count + 1, sizeof(*ps));
     if (ps == NULL)
         return ERR_LIMIT;

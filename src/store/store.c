@@ -302,6 +302,27 @@ db_exec(struct db *db, struct arena *a, const char *sql,
 }
 
 enum err
+db_one(struct db *db, struct arena *a, const char *sql,
+       const struct db_param *params, size_t nparams, struct db_rows *rows,
+       struct errinfo *ei)
+{
+    enum err rc = db_exec(db, a, sql, params, nparams, rows, ei);
+
+    if (rc)
+        return rc;
+    ASSERT(rows->nrows <= 1);
+    return rows->nrows == 1 ? ERR_OK : ERR_NOT_FOUND;
+}
+
+size_t
+db_page(const struct db_rows *rows, int64_t limit, bool *has_more)
+{
+    ASSERT(limit > 0);
+    *has_more = rows->nrows > (size_t)limit;
+    return *has_more ? (size_t)limit : rows->nrows;
+}
+
+enum err
 db_exec_script(struct db *db, const char *sql, struct errinfo *ei)
 {
     return db->ops->exec_script(db->conn, sql, ei);

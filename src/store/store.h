@@ -101,6 +101,20 @@ MUST_CHECK enum err db_exec(struct db *db, struct arena *a, const char *sql,
                             const struct db_param *params, size_t nparams,
                             struct db_rows *rows, struct errinfo *ei);
 
+/*
+ * db_exec for a statement that returns at most one row: ERR_NOT_FOUND when
+ * it returns none.
+ */
+MUST_CHECK enum err db_one(struct db *db, struct arena *a, const char *sql,
+                           const struct db_param *params, size_t nparams,
+                           struct db_rows *rows, struct errinfo *ei);
+
+/*
+ * For a page fetched with LIMIT limit + 1: the number of rows to show,
+ * with *has_more saying whether the extra row came back.
+ */
+size_t db_page(const struct db_rows *rows, int64_t limit, bool *has_more);
+
 /* Run a script of several statements without parameters (migrations). */
 MUST_CHECK enum err db_exec_script(struct db *db, const char *sql,
                                    struct errinfo *ei);

@@ -60,11 +60,9 @@ store_account_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ASSERT(account_id != NULL && account_id[0] != '\0');
-    rc = db_exec(db, a, sql_account_get, p, 1, &r, ei);
+    rc = db_one(db, a, sql_account_get, p, 1, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     out->id = db_text(&r, 0, 0);
     out->name = db_text(&r, 0, 1);
     out->currency = db_text(&r, 0, 2);
@@ -151,11 +149,9 @@ store_user_get(struct db *db, struct arena *a, const char *account_id,
     enum err rc;
 
     ASSERT(account_id != NULL && account_id[0] != '\0');
-    rc = db_exec(db, a, sql_user_get, p, 2, &r, ei);
+    rc = db_one(db, a, sql_user_get, p, 2, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     user_row(&r, 0, out);
     return ERR_OK;
 }
@@ -169,11 +165,9 @@ store_user_by_email(struct db *db, struct arena *a, const char *email,
     struct db_rows r;
     enum err rc;
 
-    rc = db_exec(db, a, sql_user_by_email, p, 1, &r, ei);
+    rc = db_one(db, a, sql_user_by_email, p, 1, &r, ei);
     if (rc)
         return rc;
-    if (r.nrows == 0)
-        return ERR_NOT_FOUND;
     user_row(&r, 0, out);
     *account_id = db_text(&r, 0, 8);
     *password_hash = db_text(&r, 0, 9);
@@ -198,8 +192,7 @@ store_user_list(struct db *db, struct arena *a, const char *account_id,
     rc = db_exec(db, a, sql_user_list, p, 3, &r, ei);
     if (rc)
         return rc;
-    *has_more = r.nrows > (size_t)limit;
-    *count = *has_more ? (size_t)limit : r.nrows;
+    *count = db_page(&r, limit, has_more);
     us = arena_array(a, *count + 1, sizeof(*us));
     if (us == NULL)
         return ERR_LIMIT;
