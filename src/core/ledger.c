@@ -1,5 +1,5 @@
 /*
- * ledger.c - validation of double-entry transfers and balance arithmetic.
+ * ledger.c - checks of balanced debit-and-credit transfers, balance sums.
  *
  * Pure domain rules: no I/O, no clock, no allocation. A transfer that
  * passes ledger_transfer_check() has 2..LEDGER_ENTRIES_MAX entries, each a

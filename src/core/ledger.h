@@ -1,5 +1,5 @@
 /*
- * ledger.h - the rules of double-entry transfers. Pure: no I/O, no clock.
+ * ledger.h - the rules of debit-and-credit transfers. Pure: no I/O, no clock.
  *
  * A transfer moves money between ledger accounts in one currency. It has
  * two or more entries; each entry debits or credits one ledger account by
