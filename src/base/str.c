@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "base/assert.h"
+
 struct str
 str_c(const char *s)
 {
@@ -130,4 +132,19 @@ str_trim(const char *s)
     while (n > 0 && char_is_space(s[n - 1]))
         n--;
     return (struct str){s, n};
+}
+
+void
+str_last4_digits(struct str digits, char *out)
+{
+    ASSERT(out != NULL);
+    ASSERT(digits.ptr != NULL);
+    ASSERT(digits.len >= 4);
+    for (size_t i = 0; i < 4; i++) {
+        char c = digits.ptr[digits.len - 4 + i];
+
+        ASSERT(char_is_digit(c));
+        out[i] = c;
+    }
+    out[4] = '\0';
 }

@@ -49,6 +49,13 @@ char char_lower(char c);
 /* The bytes of NUL-terminated s between surrounding white space; borrowed. */
 struct str str_trim(const char *s);
 
+/*
+ * The last 4 characters of digits, which must be at least 4 ASCII digits,
+ * into out (5 bytes, NUL-terminated): what may be shown of a card or bank
+ * account number.
+ */
+void str_last4_digits(struct str digits, char *out);
+
 /* Constant-time comparison of equal-length secrets. */
 bool str_eq_secret(struct str a, struct str b);
 

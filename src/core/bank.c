@@ -58,14 +58,5 @@ bank_account_number_check(struct str s, struct errinfo *ei)
 void
 bank_last4(struct str s, char *out)
 {
-    ASSERT(out != NULL);
-    ASSERT(s.ptr != NULL);
-    ASSERT(s.len >= 4);
-    for (size_t i = 0; i < 4; i++) {
-        char c = s.ptr[s.len - 4 + i];
-
-        ASSERT(char_is_digit(c));
-        out[i] = c;
-    }
-    out[4] = '\0';
+    str_last4_digits(s, out);
 }

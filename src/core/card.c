@@ -166,16 +166,7 @@ card_brand_name(enum card_brand brand)
 void
 card_last4(struct str digits, char *out)
 {
-    ASSERT(out != NULL);
-    ASSERT(digits.ptr != NULL);
-    ASSERT(digits.len >= 4);
-    for (size_t i = 0; i < 4; i++) {
-        char c = digits.ptr[digits.len - 4 + i];
-
-        ASSERT(char_is_digit(c));
-        out[i] = c;
-    }
-    out[4] = '\0';
+    str_last4_digits(digits, out);
 }
 
 enum err
