@@ -102,7 +102,7 @@ void resp_list(struct resp *resp, json_t *data, bool has_more);
 /* HTTP status of rc. */
 int http_status_of(enum err rc);
 
-/* Render money as {"amount":..,"currency":..} members on obj. */
+/* Set key on obj to at_ms as Unix seconds, or null when at_ms is 0. */
 void render_time(json_t *obj, const char *key, int64_t at_ms);
 
 #endif

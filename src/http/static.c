@@ -232,7 +232,6 @@ stamp_index(struct file *f)
 
     snprintf(base, sizeof(base), "/assets/%s", version);
     blen = strlen(base);
-    ASSERT(blen <= plen + 16);
     for (size_t i = 0; i + plen <= f->raw_len; i++) {
         if (memcmp(f->raw + i, ASSETS_PLACEHOLDER, plen) == 0)
             count++;

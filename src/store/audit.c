@@ -62,13 +62,28 @@ audit_hash(const char *account_id, const struct audit_event *ev,
     sha256_hex_parts(parts, 12, out);
 }
 
+/* Insert ev with its chain fields already computed. */
+static enum err
+insert_event(struct db *db, struct arena *a, const char *account_id,
+             const struct audit_event *ev, struct errinfo *ei)
+{
+    struct db_param p[13] = {
+        P_TEXT(account_id),       P_I64(ev->seq),
+        P_TEXT(ev->id),           P_TEXT(ev->actor_type),
+        P_TEXT(ev->actor_id),     P_TEXT(ev->action),
+        P_TEXT(ev->object_type),  P_TEXT(ev->object_id),
+        P_TEXT(ev->summary),      P_TEXT(ev->request_id),
+        P_I64(ev->created_at_ms), P_TEXT(ev->prev_hash),
+        P_TEXT(ev->hash),
+    };
+
+    return db_exec(db, a, sql_insert, p, 13, NULL, ei);
+}
+
 enum err
 store_audit_append(struct db *db, struct arena *a, const char *account_id,
                    struct audit_event *ev, struct errinfo *ei)
 {
-    struct db_params_holder {
-        struct db_param p[13];
-    } h;
     struct db_param p[2] = {P_TEXT(account_id), P_NULL};
     struct db_rows rows;
     char *hash;
@@ -86,22 +101,7 @@ store_audit_append(struct db *db, struct arena *a, const char *account_id,
         return ERR_LIMIT;
     audit_hash(account_id, ev, ev->prev_hash, hash);
     ev->hash = hash;
-    h = (struct db_params_holder){{
-        P_TEXT(account_id),
-        P_I64(ev->seq),
-        P_TEXT(ev->id),
-        P_TEXT(ev->actor_type),
-        P_TEXT(ev->actor_id),
-        P_TEXT(ev->action),
-        P_TEXT(ev->object_type),
-        P_TEXT(ev->object_id),
-        P_TEXT(ev->summary),
-        P_TEXT(ev->request_id),
-        P_I64(ev->created_at_ms),
-        P_TEXT(ev->prev_hash),
-        P_TEXT(ev->hash),
-    }};
-    rc = db_exec(db, a, sql_insert, h.p, 13, NULL, ei);
+    rc = insert_event(db, a, account_id, ev, ei);
     if (rc)
         return rc;
     p[1] = P_TEXT(hash);
