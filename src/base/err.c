@@ -39,10 +39,24 @@ errinfo_set(struct errinfo *ei, enum err rc, const char *code,
         return rc;
     snprintf(ei->code, sizeof(ei->code), "%s", code != NULL ? code : "");
     snprintf(ei->param, sizeof(ei->param), "%s", param != NULL ? param : "");
+    ei->decline_code[0] = '\0';
     va_start(ap, fmt);
     vsnprintf(ei->message, sizeof(ei->message), fmt, ap);
     va_end(ap);
     return rc;
+}
+
+enum err
+errinfo_decline(struct errinfo *ei, const char *code, const char *decline_code,
+                const char *message)
+{
+    ASSERT(code != NULL && message != NULL);
+    if (ei == NULL)
+        return ERR_DECLINED;
+    (void)errinfo_set(ei, ERR_DECLINED, code, NULL, "%s", message);
+    snprintf(ei->decline_code, sizeof(ei->decline_code), "%s",
+             decline_code != NULL ? decline_code : "");
+    return ERR_DECLINED;
 }
 
 void

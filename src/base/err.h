@@ -45,7 +45,8 @@ struct errinfo {
     char code[ERRINFO_CODE_MAX];
     char param[ERRINFO_PARAM_MAX];
     char message[ERRINFO_MESSAGE_MAX];
-    int retry_after_s; /* for ERR_RATE, else 0 */
+    char decline_code[ERRINFO_CODE_MAX]; /* ERR_DECLINED: issuer's reason */
+    int retry_after_s;                   /* for ERR_RATE, else 0 */
 };
 
 /*
@@ -57,6 +58,14 @@ struct errinfo {
 enum err errinfo_set(struct errinfo *ei, enum err rc, const char *code,
                      const char *param, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/*
+ * ERR_DECLINED with code ("card_declined", "expired_card", ...), the
+ * issuer's decline_code (may be NULL) and a message safe to show the
+ * patient. Fills ei when not NULL.
+ */
+enum err errinfo_decline(struct errinfo *ei, const char *code,
+                         const char *decline_code, const char *message);
 
 /* Clear ei so a later errinfo_set is the only content. */
 void errinfo_clear(struct errinfo *ei);

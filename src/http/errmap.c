@@ -68,6 +68,11 @@ http_error_body(enum err rc, const struct errinfo *ei)
     json_put(e, "param",
              ei != NULL && ei->param[0] != '\0' ? json_string(ei->param)
                                                 : json_null());
+    if (rc == ERR_DECLINED)
+        json_put(e, "decline_code",
+                 ei != NULL && ei->decline_code[0] != '\0'
+                     ? json_string(ei->decline_code)
+                     : json_null());
     json_put(body, "error", e);
     return body;
 }

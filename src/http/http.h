@@ -31,6 +31,13 @@
 #define RF_TEST 0x08    /* exists only with test helpers enabled */
 #define RF_SESSION 0x10 /* only with a session cookie, not an API key */
 #define RF_NODB 0x20    /* needs no database connection */
+/*
+ * Calls a gateway: the handler gets an open write transaction, may commit
+ * it (app_tx_commit) before a gateway call and begin another after
+ * (app_tx_begin), and returns with one open, which the dispatcher commits
+ * with the idempotent response.
+ */
+#define RF_PHASED 0x40
 
 struct req;
 struct resp;
@@ -56,6 +63,8 @@ struct req {
     const char *session_id; /* when authenticated by cookie */
     const char *csrf_token; /* the session's, when authenticated by cookie */
     bool secure_cookies; /* served over TLS (by a proxy): mark cookies Secure */
+    const char *idem_key;     /* the Idempotency-Key header, or NULL */
+    const char *request_hash; /* SHA-256 hex of method, URL and body */
     struct errinfo *ei;
 };
 
@@ -67,6 +76,9 @@ struct resp {
     const char *text;       /* a non-JSON body (metrics), arena-owned */
     size_t text_len;
     const char *content_type; /* for text */
+    /* On failure, one more member of the error object ("payment"). */
+    const char *error_name;
+    json_t *error_value;
 };
 
 /* The route table, sorted as in routes.def. */

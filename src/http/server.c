@@ -133,9 +133,14 @@ finish_json(struct MHD_Connection *c, struct rstate *st, int status,
 
 static void
 finish_error(struct MHD_Connection *c, struct rstate *st, enum err rc,
-             const struct errinfo *ei, const char *xn, const char *xv)
+             const struct errinfo *ei, const struct resp *resp, const char *xn,
+             const char *xv)
 {
     json_t *body = http_error_body(rc, ei);
+
+    if (resp != NULL && resp->error_name != NULL && resp->error_value != NULL)
+        json_put(json_object_get(body, "error"), resp->error_name,
+                 resp->error_value);
 
     finish_json(c, st, http_status_of(rc), body, NULL, xn, xv);
 }
@@ -237,6 +242,8 @@ idem_prepare(struct req *req, struct rstate *st, struct idem *idem)
                            "a request with this Idempotency-Key is still "
                            "in progress; retry later");
     idem->claimed = true;
+    req->idem_key = idem->key;
+    req->request_hash = idem->hash;
     return ERR_OK;
 }
 
@@ -269,7 +276,8 @@ static enum err
 run_in_tx(struct req *req, struct resp *resp, struct rstate *st,
           struct idem *idem, struct idem_hit *hit)
 {
-    bool write = strcmp(req->route->method, "GET") != 0;
+    bool write = strcmp(req->route->method, "GET") != 0 ||
+                 (req->route->flags & RF_PHASED);
     enum err rc;
 
     rc = parse_body(req, st);
@@ -355,8 +363,8 @@ process(struct MHD_Connection *c, struct rstate *st)
         char retry[16];
 
         snprintf(retry, sizeof(retry), "%d", ei.retry_after_s);
-        finish_error(c, st, rc, &ei, rc == ERR_RATE ? "Retry-After" : NULL,
-                     retry);
+        finish_error(c, st, rc, &ei, &resp,
+                     rc == ERR_RATE ? "Retry-After" : NULL, retry);
         resp.status = http_status_of(rc);
     } else if (resp.text != NULL) {
         send_response(c, st, resp.status, resp.text, resp.text_len,
