@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/assert.h"
 #include "gateway/gateway_int.h"
 
@@ -15,6 +16,47 @@ static const struct gw_ops *const gateways[] = {
 };
 STATIC_ASSERT(sizeof(gateways) / sizeof(gateways[0]) == GW__COUNT,
               "gateways matches enum gw_kind");
+
+static struct gw_config config = {
+    .stripe_api_url = "https://api.stripe.com",
+    .clearent_api_url = "https://gateway.clearent.net",
+    .timeout_ms = 10000,
+    .retries = 2,
+};
+
+/* A process-lifetime copy of s, or keep when s is NULL. */
+static const char *
+keep(const char *s, const char *keep_value)
+{
+    return s != NULL ? xstrdup(s) : keep_value;
+}
+
+void
+gateway_configure(const struct gw_config *cfg)
+{
+    ASSERT(cfg != NULL);
+    config.stripe_api_url = keep(cfg->stripe_api_url, config.stripe_api_url);
+    config.stripe_secret_key = keep(cfg->stripe_secret_key,
+                                    config.stripe_secret_key);
+    config.stripe_webhook_secret = keep(cfg->stripe_webhook_secret,
+                                        config.stripe_webhook_secret);
+    config.clearent_api_url = keep(cfg->clearent_api_url,
+                                   config.clearent_api_url);
+    config.clearent_api_key = keep(cfg->clearent_api_key,
+                                   config.clearent_api_key);
+    config.clearent_webhook_secret = keep(cfg->clearent_webhook_secret,
+                                          config.clearent_webhook_secret);
+    if (cfg->timeout_ms > 0)
+        config.timeout_ms = cfg->timeout_ms;
+    if (cfg->retries > 0)
+        config.retries = cfg->retries;
+}
+
+const struct gw_config *
+gateway_config(void)
+{
+    return &config;
+}
 
 const struct gw_ops *
 gateway_get(enum gw_kind kind)

@@ -322,6 +322,28 @@ struct gw_ops {
                               struct errinfo *ei);
 };
 
+/*
+ * Process-wide settings of the remote gateways, set once at start-up
+ * (from the environment: see docs/operations.md). Strings are copied.
+ */
+struct gw_config {
+    const char *stripe_api_url; /* default "https://api.stripe.com" */
+    const char *stripe_secret_key;
+    const char *stripe_webhook_secret;
+    const char *clearent_api_url; /* default Clearent's production URL */
+    const char *clearent_api_key;
+    const char *clearent_webhook_secret;
+    int timeout_ms; /* per HTTP attempt; default 10000 */
+    int retries;    /* extra attempts on network errors and 5xx; default 2 */
+                    /* (0 keeps the default, as for timeout_ms) */
+};
+
+/* Apply cfg (NULL members keep their defaults). Call before serving. */
+void gateway_configure(const struct gw_config *cfg);
+
+/* The settings in force; borrowed, never NULL. */
+const struct gw_config *gateway_config(void);
+
 /* The operations of kind; never NULL for a valid kind (asserted). */
 const struct gw_ops *gateway_get(enum gw_kind kind);
 
