@@ -127,3 +127,63 @@ app_ledger_balance(struct app_ctx *ctx, const char *id, int64_t *balance_minor,
     *balance_minor = la.balance_minor;
     return ERR_OK;
 }
+
+/*
+ * The money kinds of card payments. Asset-like kinds sit on the debit
+ * side, income on the credit side; none of them is a stored value a
+ * patient can spend, so none refuses to cross zero (a dispute can take a
+ * processor balance below zero).
+ */
+static const struct {
+    const char *kind;
+    enum ledger_normal normal;
+} money_kinds[] = {
+    {"processor_balance", LEDGER_NORMAL_DEBIT}, /* owed to us by the gateway */
+    {"payout_in_transit", LEDGER_NORMAL_DEBIT},
+    {"bank", LEDGER_NORMAL_DEBIT},
+    {"dispute_hold", LEDGER_NORMAL_DEBIT},
+    {"card_sales", LEDGER_NORMAL_CREDIT}, /* card payments taken */
+    {"processing_fees", LEDGER_NORMAL_DEBIT},
+    {"platform_fees", LEDGER_NORMAL_DEBIT}, /* Poise's fees and readers */
+    {"dispute_fees", LEDGER_NORMAL_DEBIT},
+    {"chargeback_losses", LEDGER_NORMAL_DEBIT},
+};
+
+enum err
+app_ledger_kind(struct app_ctx *ctx, const char *owner_type,
+                const char *owner_id, const char *kind, const char *currency,
+                const char **id, struct errinfo *ei)
+{
+    for (size_t i = 0; i < sizeof(money_kinds) / sizeof(money_kinds[0]); i++) {
+        if (strcmp(money_kinds[i].kind, kind) == 0)
+            return app_ledger_account(ctx, owner_type, owner_id, kind, currency,
+                                      money_kinds[i].normal, true, id, ei);
+    }
+    ASSERT(!"unknown money kind");
+    return ERR_INTERNAL;
+}
+
+enum err
+app_ledger_move(struct app_ctx *ctx, const char *currency, const char *debit_id,
+                const char *credit_id, int64_t amount, const char *reason,
+                const char *source_type, const char *source_id,
+                struct errinfo *ei)
+{
+    const struct currency_info *ci = currency_by_code(str_c(currency));
+    struct ledger_entry e[2] = {
+        {.ledger_account_id = debit_id,
+         .side = LEDGER_DEBIT,
+         .amount_minor = amount},
+        {.ledger_account_id = credit_id,
+         .side = LEDGER_CREDIT,
+         .amount_minor = amount},
+    };
+    struct ledger_transfer t = {.entry_count = 2, .entries = e};
+    const char *tid;
+
+    ASSERT(ci != NULL);
+    ASSERT(amount > 0);
+    t.currency = ci->numeric;
+    return app_ledger_post(ctx, currency, &t, reason, source_type, source_id,
+                           &tid, ei);
+}

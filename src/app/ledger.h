@@ -34,6 +34,23 @@ MUST_CHECK enum err app_ledger_post(struct app_ctx *ctx, const char *currency,
                                     const char **transfer_id,
                                     struct errinfo *ei);
 
+/*
+ * The ledger account of kind for an owner, by the table of money kinds in
+ * ledger.c ("processor_balance", "card_sales", "processing_fees", ...),
+ * which fixes its normal side; created when absent. *id arena-owned.
+ */
+MUST_CHECK enum err app_ledger_kind(struct app_ctx *ctx, const char *owner_type,
+                                    const char *owner_id, const char *kind,
+                                    const char *currency, const char **id,
+                                    struct errinfo *ei);
+
+/* One leg to one leg: debit debit_id and credit credit_id by amount > 0. */
+MUST_CHECK enum err app_ledger_move(struct app_ctx *ctx, const char *currency,
+                                    const char *debit_id, const char *credit_id,
+                                    int64_t amount, const char *reason,
+                                    const char *source_type,
+                                    const char *source_id, struct errinfo *ei);
+
 /* The balance of ledger account id (debits minus credits). */
 MUST_CHECK enum err app_ledger_balance(struct app_ctx *ctx, const char *id,
                                        int64_t *balance_minor,

@@ -48,7 +48,7 @@ struct db_param {
 #define P_I64(v) ((struct db_param){.kind = DBP_I64, .i64 = (v)})
 #define P_BOOL(v) ((struct db_param){.kind = DBP_I64, .i64 = (v) ? 1 : 0})
 #define P_NULL ((struct db_param){.kind = DBP_NULL})
-#define DB_PARAMS_MAX 32
+#define DB_PARAMS_MAX 40
 
 /* Rows of a result: cells[row * ncols + col], NULL for SQL NULL. */
 struct db_rows {
