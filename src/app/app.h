@@ -68,7 +68,8 @@ struct page {
 
 /*
  * The clock for this account: the wall clock, moved forward by the
- * account's test-clock offset when test helpers are enabled.
+ * account's test-clock offset (test helpers, or the sandbox gateway's test
+ * clock; offsets live in memory and start at zero with the process).
  */
 int64_t app_now_ms(const char *account_id);
 
@@ -76,7 +77,10 @@ int64_t app_now_ms(const char *account_id);
 void app_test_helpers_enable(bool on);
 bool app_test_helpers_enabled(void);
 
-/* Move account's test clock forward by delta_ms (>= 0). */
+/*
+ * Move account's test clock forward by delta_ms (>= 0). Callers check that
+ * the account may (test helpers on, or its gateway is the sandbox).
+ */
 MUST_CHECK enum err app_test_clock_advance(const char *account_id,
                                            int64_t delta_ms,
                                            int64_t *now_ms_out);

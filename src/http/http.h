@@ -59,6 +59,7 @@ struct req {
     struct str params[ROUTE_PARAMS_MAX]; /* path parameters in order */
     size_t param_count;
     json_t *body;           /* the JSON object, or NULL when no body */
+    struct str raw_body;    /* the bytes as received (webhook signatures) */
     void *conn;             /* the server's connection, for query and headers */
     const char *session_id; /* when authenticated by cookie */
     const char *csrf_token; /* the session's, when authenticated by cookie */

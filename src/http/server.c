@@ -203,6 +203,7 @@ check_access(struct req *req)
 static enum err
 parse_body(struct req *req, struct rstate *st)
 {
+    req->raw_body = buf_str(&st->body);
     if (st->body.len == 0)
         return ERR_OK;
     return json_parse_object(buf_str(&st->body), &req->body, req->ei);

@@ -219,6 +219,10 @@ static const char sql_payment_update[] =
 static const char sql_payment_get[] = "SELECT " PAYMENT_COLS
                                       " FROM payments WHERE account_id = $1 "
                                       "AND id = $2";
+/* SQLite's write transaction is exclusive already: no row locks there. */
+static const char sql_payment_lock_pg[] = "SELECT " PAYMENT_COLS
+                                          " FROM payments WHERE account_id = "
+                                          "$1 AND id = $2 FOR UPDATE";
 static const char sql_payment_by_key[] = "SELECT " PAYMENT_COLS
                                          " FROM payments WHERE account_id = "
                                          "$1 AND idem_key = $2";
@@ -380,6 +384,16 @@ store_payment_get(struct db *db, struct arena *a, const char *account_id,
                   const char *id, struct payment *out, struct errinfo *ei)
 {
     return payment_one(db, a, sql_payment_get, account_id, id, out, ei);
+}
+
+enum err
+store_payment_lock(struct db *db, struct arena *a, const char *account_id,
+                   const char *id, struct payment *out, struct errinfo *ei)
+{
+    return payment_one(db, a,
+                       db_engine(db) == STORE_PG ? sql_payment_lock_pg
+                                                 : sql_payment_get,
+                       account_id, id, out, ei);
 }
 
 enum err

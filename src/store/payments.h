@@ -141,6 +141,10 @@ MUST_CHECK enum err store_payment_update(struct db *db, struct arena *a,
 MUST_CHECK enum err store_payment_get(struct db *db, struct arena *a,
                                       const char *account_id, const char *id,
                                       struct payment *out, struct errinfo *ei);
+/* store_payment_get, locking the row until the transaction ends (PG). */
+MUST_CHECK enum err store_payment_lock(struct db *db, struct arena *a,
+                                       const char *account_id, const char *id,
+                                       struct payment *out, struct errinfo *ei);
 MUST_CHECK enum err store_payment_by_key(struct db *db, struct arena *a,
                                          const char *account_id,
                                          const char *idem_key,
