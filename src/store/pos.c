@@ -217,6 +217,9 @@ static const char sql_bank_insert[] =
 static const char sql_bank_get[] = "SELECT " BANK_COLS " FROM bank_accounts "
                                    "WHERE account_id = $1 AND id = $2 "
                                    "AND status = 'active'";
+static const char sql_bank_by_ref[] = "SELECT " BANK_COLS
+                                      " FROM bank_accounts WHERE account_id "
+                                      "= $1 AND gateway_ref = $2";
 static const char sql_bank_list[] =
     "SELECT " BANK_COLS " FROM bank_accounts WHERE account_id = $1 "
     "AND status = 'active' AND ($2 = '' OR merchant_account_id = $2) "
@@ -279,6 +282,21 @@ store_bank_get(struct db *db, struct arena *a, const char *account_id,
 
     NEED_ACCOUNT(account_id);
     rc = db_one(db, a, sql_bank_get, p, 2, &r, ei);
+    if (rc == ERR_OK)
+        bank_row(&r, 0, out);
+    return rc;
+}
+
+enum err
+store_bank_by_ref(struct db *db, struct arena *a, const char *account_id,
+                  const char *ref, struct bank_account *out, struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(ref)};
+    struct db_rows r;
+    enum err rc;
+
+    NEED_ACCOUNT(account_id);
+    rc = db_one(db, a, sql_bank_by_ref, p, 2, &r, ei);
     if (rc == ERR_OK)
         bank_row(&r, 0, out);
     return rc;

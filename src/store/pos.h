@@ -140,6 +140,11 @@ MUST_CHECK enum err store_bank_get(struct db *db, struct arena *a,
                                    const char *account_id, const char *id,
                                    struct bank_account *out,
                                    struct errinfo *ei);
+/* The bank account (any status) the gateway calls ref. */
+MUST_CHECK enum err store_bank_by_ref(struct db *db, struct arena *a,
+                                      const char *account_id, const char *ref,
+                                      struct bank_account *out,
+                                      struct errinfo *ei);
 /* Active bank accounts, oldest first; merchant_id NULL for all. */
 MUST_CHECK enum err store_bank_list(struct db *db, struct arena *a,
                                     const char *account_id,
