@@ -124,11 +124,14 @@ run_next(struct app_ctx *ctx, const char *account_id, const char *owner,
     enum err rc;
 
     ctx->account_id = account_id;
+    ctx->request_id = "jobs";
     rc = app_job_claim(ctx, owner, JOB_LEASE_MS_DEFAULT, 1, &jobs, &n, ei);
     *none = n == 0;
     if (rc || n == 0)
         return rc;
     ASSERT(n == 1);
+    /* Audit events of the job name it as a request would. */
+    ctx->request_id = jobs[0].key;
     t0 = time_mono_ns();
     rc = app_job_run(ctx, &jobs[0], owner, jobs_kind_find(jobs[0].kind), &o,
                      ei);
