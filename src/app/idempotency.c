@@ -64,7 +64,7 @@ app_idem_save(struct app_ctx *ctx, const char *key, const char *request_hash,
 }
 
 enum err
-app_idem_purge(struct app_ctx *ctx, int64_t *count, struct errinfo *ei)
+app_idem_purge(struct app_ctx *ctx, struct errinfo *ei)
 {
     enum err rc;
 
@@ -72,7 +72,7 @@ app_idem_purge(struct app_ctx *ctx, int64_t *count, struct errinfo *ei)
     ASSERT(db_in_tx(ctx->db));
     /* Expired exactly when app_idem_find would delete it. */
     rc = store_idem_purge(ctx->db, ctx->a, ctx->account_id,
-                          ctx->now_ms - IDEMPOTENCY_TTL_MS, count, ei);
+                          ctx->now_ms - IDEMPOTENCY_TTL_MS, ei);
     return rc ? app_store_fail(rc, ei) : ERR_OK;
 }
 

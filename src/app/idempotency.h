@@ -45,9 +45,8 @@ void app_idem_release(const char *account_id, const char *key);
 /*
  * Delete every key of ctx's account that expired by ctx->now_ms (a key
  * app_idem_find never sees again is otherwise kept forever), in ctx's
- * transaction. *count (may be NULL) gets how many went.
+ * transaction.
  */
-MUST_CHECK enum err app_idem_purge(struct app_ctx *ctx, int64_t *count,
-                                   struct errinfo *ei);
+MUST_CHECK enum err app_idem_purge(struct app_ctx *ctx, struct errinfo *ei);
 
 #endif

@@ -16,7 +16,7 @@ idem_purge_run(struct app_ctx *ctx, const struct job *job, struct errinfo *ei)
 {
     ASSERT(strcmp(job->kind, "idempotency_purge") == 0);
     ASSERT(strcmp(ctx->account_id, job->account_id) == 0);
-    return app_idem_purge(ctx, NULL, ei);
+    return app_idem_purge(ctx, ei);
 }
 
 enum err

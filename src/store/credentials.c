@@ -60,9 +60,6 @@ static const char sql_idem_insert[] =
     "status, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char sql_idem_delete[] =
     "DELETE FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2";
-static const char sql_idem_count_old[] =
-    "SELECT COUNT(*) FROM idempotency_keys WHERE account_id = $1 "
-    "AND created_at_ms <= $2";
 static const char sql_idem_purge[] =
     "DELETE FROM idempotency_keys WHERE account_id = $1 "
     "AND created_at_ms <= $2";
@@ -315,19 +312,10 @@ store_idem_delete(struct db *db, struct arena *a, const char *account_id,
 
 enum err
 store_idem_purge(struct db *db, struct arena *a, const char *account_id,
-                 int64_t before_ms, int64_t *count, struct errinfo *ei)
+                 int64_t before_ms, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_I64(before_ms)};
-    struct db_rows r;
-    enum err rc;
 
     ACCOUNT_OK(account_id);
-    if (count != NULL) {
-        rc = db_one(db, a, sql_idem_count_old, p, 2, &r, ei);
-        if (rc)
-            return rc;
-        *count = db_i64(&r, 0, 0);
-        ASSERT(*count >= 0);
-    }
     return db_exec(db, a, sql_idem_purge, p, 2, NULL, ei);
 }
