@@ -63,6 +63,19 @@ app_idem_save(struct app_ctx *ctx, const char *key, const char *request_hash,
     return rc ? app_store_fail(rc, ei) : ERR_OK;
 }
 
+enum err
+app_idem_purge(struct app_ctx *ctx, struct errinfo *ei)
+{
+    enum err rc;
+
+    ASSERT(ctx->account_id != NULL);
+    ASSERT(db_in_tx(ctx->db));
+    /* Expired exactly when app_idem_find would delete it. */
+    rc = store_idem_purge(ctx->db, ctx->a, ctx->account_id,
+                          ctx->now_ms - IDEMPOTENCY_TTL_MS, ei);
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
 #define CLAIMS_MAX 4096 /* power of two, above the connection limit */
 
 static pthread_mutex_t claims_mu = PTHREAD_MUTEX_INITIALIZER;

@@ -42,4 +42,11 @@ bool app_idem_claim(const char *account_id, const char *key);
 /* Release a claim made by app_idem_claim. */
 void app_idem_release(const char *account_id, const char *key);
 
+/*
+ * Delete every key of ctx's account that expired by ctx->now_ms (a key
+ * app_idem_find never sees again is otherwise kept forever), in ctx's
+ * transaction.
+ */
+MUST_CHECK enum err app_idem_purge(struct app_ctx *ctx, struct errinfo *ei);
+
 #endif

@@ -14,6 +14,7 @@ int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_accounts(int argc, char **argv);
+int cli_jobs(int argc, char **argv);
 
 /* One option: --name VALUE (takes_value) or --name (flag). */
 struct opt {

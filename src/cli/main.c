@@ -1,7 +1,7 @@
 /*
  * main.c - the poise binary: subcommands wired to app/ and http/.
  *
- *   poise serve | migrate | demo | check | accounts create
+ *   poise serve | migrate | demo | check | accounts create | jobs run-once
  *
  * Every subcommand takes --db (default $POISE_DB, else var/poise.db) and
  * --help. Exit status 0 on success, 1 on failure, 2 on bad usage.
@@ -28,6 +28,7 @@ static const struct command {
     {"demo", cli_demo, "load the demo practice \"Glow Aesthetics\""},
     {"check", cli_check, "verify ledger, balances and audit chain"},
     {"accounts", cli_accounts, "create an account: accounts create ..."},
+    {"jobs", cli_jobs, "run due background jobs once: jobs run-once"},
 };
 
 static void

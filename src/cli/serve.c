@@ -1,7 +1,8 @@
 /*
  * serve.c - `poise serve`: open and migrate the store, optionally load
- * the demo practice, serve until SIGINT/SIGTERM, then stop gracefully:
- * stop accepting, finish in-flight requests, close the store.
+ * the demo practice, serve with the jobs scheduler thread until
+ * SIGINT/SIGTERM, then stop gracefully: stop accepting, finish in-flight
+ * requests, let the running job finish, close the store.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -16,12 +17,14 @@
 #include "cli/demo.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "jobs/scheduler.h"
 
 #define SERVE_ARENA_BYTES (8u * 1024 * 1024)
 
 static const char serve_usage[] =
     "usage: poise serve [--db URL] [--listen HOST:PORT] [--threads N]\n"
-    "                   [--demo] [--test-helpers] [--quiet]\n\n"
+    "                   [--demo] [--test-helpers] [--quiet] [--no-jobs]\n"
+    "                   [--jobs-interval MS]\n\n"
     "  --db URL          SQLite path (var/poise.db, sqlite:PATH) or\n"
     "                    postgres://...; default $POISE_DB, else "
     "var/poise.db\n"
@@ -36,7 +39,11 @@ static const char serve_usage[] =
     "  --quiet           no per-request log lines\n"
     "  --secure-cookies  mark the session cookie Secure: clients reach\n"
     "                    Poise over HTTPS through a TLS-terminating proxy\n"
-    "                    (also POISE_SECURE_COOKIES=1)\n";
+    "                    (also POISE_SECURE_COOKIES=1)\n"
+    "  --no-jobs         do not run background jobs in this process (also\n"
+    "                    POISE_JOBS=0); run `poise jobs run-once` instead\n"
+    "  --jobs-interval MS  pause between job runs (default\n"
+    "                    $POISE_JOBS_INTERVAL_MS, else 1000)\n";
 
 static int
 parse_listen(const char *listen, char *host, size_t cap, int *port)
@@ -80,9 +87,25 @@ load_web(const char *dir)
         log_warn("web app not served: %s (run `make web`)", ei.message);
 }
 
+/* Start the jobs thread unless cfg is NULL (disabled). */
+static int
+start_jobs(struct jobs_scheduler *sched, const struct jobs_config *cfg)
+{
+    struct errinfo ei;
+
+    errinfo_clear(&ei);
+    if (cfg == NULL)
+        return 0;
+    if (jobs_scheduler_start(sched, cfg, &ei) != ERR_OK) {
+        fprintf(stderr, "poise: %s\n", ei.message);
+        return 1;
+    }
+    return 0;
+}
+
 static int
 run(const char *db, const char *host, int port, int threads, bool demo,
-    bool secure)
+    bool secure, const struct jobs_config *jobs)
 {
     int64_t t0 = time_mono_ns();
     struct server_config cfg = {
@@ -95,10 +118,12 @@ run(const char *db, const char *host, int port, int threads, bool demo,
     };
     struct store *s;
     struct server *srv;
+    struct jobs_scheduler sched = {0};
     struct errinfo ei;
-    int sig;
+    int status;
 
-    if (cli_open_store(db, threads + 2, &s) != 0)
+    /* One connection more for the jobs thread. */
+    if (cli_open_store(db, threads + 3, &s) != 0)
         return 1;
     if (demo && cli_demo_ensure(true) != 0) {
         store_close(s);
@@ -111,15 +136,36 @@ run(const char *db, const char *host, int port, int threads, bool demo,
         static_unload();
         return 1;
     }
-    printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n", host,
-           server_port(srv), store_engine_name(s), db,
-           (long long)((time_mono_ns() - t0) / 1000000));
-    fflush(stdout);
-    sig = wait_for_signal();
-    log_warn("received signal %d: stopping", sig);
+    status = start_jobs(&sched, jobs);
+    if (status == 0) {
+        printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n",
+               host, server_port(srv), store_engine_name(s), db,
+               (long long)((time_mono_ns() - t0) / 1000000));
+        fflush(stdout);
+        log_warn("received signal %d: stopping", wait_for_signal());
+    }
     server_stop(srv, 10000);
+    jobs_scheduler_stop(&sched);
     store_close(s);
     static_unload();
+    return status;
+}
+
+/* cfg from --no-jobs, POISE_JOBS and the interval; *on false: disabled. */
+static int
+jobs_options(bool no_jobs, const char *interval, struct jobs_config *cfg,
+             bool *on)
+{
+    const char *env = getenv("POISE_JOBS");
+
+    jobs_config_init(cfg);
+    *on = !no_jobs && !(env != NULL && strcmp(env, "0") == 0);
+    if (interval == NULL || interval[0] == '\0')
+        return 0;
+    if (str_to_i64(str_c(interval), 10, 3600000, &cfg->interval_ms) != ERR_OK) {
+        fprintf(stderr, "poise: --jobs-interval must be 10..3600000 ms\n");
+        return 2;
+    }
     return 0;
 }
 
@@ -132,7 +178,10 @@ cli_serve(int argc, char **argv)
     const char *web = getenv("POISE_WEB");
     const char *th = getenv("POISE_TEST_HELPERS");
     const char *sc = getenv("POISE_SECURE_COOKIES");
+    const char *jobs_interval = getenv("POISE_JOBS_INTERVAL_MS");
     bool demo = false, test_helpers = false, quiet = false, help;
+    bool no_jobs = false, jobs_on;
+    struct jobs_config jobs;
     bool secure = sc != NULL && sc[0] == '1';
     const struct opt opts[] = {
         {"--db", true, &db, NULL},
@@ -143,12 +192,14 @@ cli_serve(int argc, char **argv)
         {"--quiet", false, NULL, &quiet},
         {"--secure-cookies", false, NULL, &secure},
         {"--web", true, &web, NULL},
+        {"--no-jobs", false, NULL, &no_jobs},
+        {"--jobs-interval", true, &jobs_interval, NULL},
     };
     char host[64];
     int port;
     int64_t threads;
     sigset_t set;
-    int rc = cli_parse(argc, argv, opts, 8, serve_usage, &help);
+    int rc = cli_parse(argc, argv, opts, 10, serve_usage, &help);
 
     if (rc)
         return help ? 0 : rc;
@@ -160,6 +211,9 @@ cli_serve(int argc, char **argv)
         fprintf(stderr, "poise: --threads must be 1..64\n");
         return 2;
     }
+    rc = jobs_options(no_jobs, jobs_interval, &jobs, &jobs_on);
+    if (rc)
+        return rc;
     app_test_helpers_enable(test_helpers || (th != NULL && th[0] == '1'));
     log_set_quiet(quiet);
     /* Block the stop signals in every thread; main waits for them. */
@@ -168,5 +222,6 @@ cli_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     load_web(web != NULL && web[0] != '\0' ? web : "build/web");
-    return run(db, host, port, (int)threads, demo, secure);
+    return run(db, host, port, (int)threads, demo, secure,
+               jobs_on ? &jobs : NULL);
 }

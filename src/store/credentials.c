@@ -60,6 +60,9 @@ static const char sql_idem_insert[] =
     "status, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char sql_idem_delete[] =
     "DELETE FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2";
+static const char sql_idem_purge[] =
+    "DELETE FROM idempotency_keys WHERE account_id = $1 "
+    "AND created_at_ms <= $2";
 
 #define ACCOUNT_OK(id) ASSERT((id) != NULL && (id)[0] != '\0')
 
@@ -305,4 +308,14 @@ store_idem_delete(struct db *db, struct arena *a, const char *account_id,
 
     ACCOUNT_OK(account_id);
     return db_exec(db, a, sql_idem_delete, p, 2, NULL, ei);
+}
+
+enum err
+store_idem_purge(struct db *db, struct arena *a, const char *account_id,
+                 int64_t before_ms, struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_I64(before_ms)};
+
+    ACCOUNT_OK(account_id);
+    return db_exec(db, a, sql_idem_purge, p, 2, NULL, ei);
 }

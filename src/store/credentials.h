@@ -103,5 +103,9 @@ MUST_CHECK enum err store_idem_insert(struct db *db, struct arena *a,
 MUST_CHECK enum err store_idem_delete(struct db *db, struct arena *a,
                                       const char *account_id, const char *key,
                                       struct errinfo *ei);
+/* Delete the account's keys created at or before before_ms. */
+MUST_CHECK enum err store_idem_purge(struct db *db, struct arena *a,
+                                     const char *account_id, int64_t before_ms,
+                                     struct errinfo *ei);
 
 #endif
