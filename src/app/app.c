@@ -33,6 +33,20 @@ static atomic_bool test_clocks_used; /* skip the lock until one is moved */
 static size_t test_clock_count;
 static pthread_mutex_t test_clock_mu = PTHREAD_MUTEX_INITIALIZER;
 
+static app_jobs_runner_fn jobs_runner;
+
+void
+app_set_jobs_runner(app_jobs_runner_fn fn)
+{
+    jobs_runner = fn;
+}
+
+enum err
+app_run_jobs(const char *account_id, int64_t now_ms, struct errinfo *ei)
+{
+    return jobs_runner != NULL ? jobs_runner(account_id, now_ms, ei) : ERR_OK;
+}
+
 void
 app_set_store(struct store *s)
 {

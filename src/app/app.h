@@ -86,6 +86,17 @@ MUST_CHECK enum err app_test_clock_advance(const char *account_id,
                                            int64_t *now_ms_out);
 
 /*
+ * Run the due background jobs of account_id at now_ms: set by the CLI at
+ * start-up (src/jobs sits above app), so the sandbox's test clock can move
+ * jobs along with it. Without a runner this does nothing.
+ */
+typedef enum err (*app_jobs_runner_fn)(const char *account_id, int64_t now_ms,
+                                       struct errinfo *ei);
+void app_set_jobs_runner(app_jobs_runner_fn fn);
+MUST_CHECK enum err app_run_jobs(const char *account_id, int64_t now_ms,
+                                 struct errinfo *ei);
+
+/*
  * Record an audit event for a write, chained to the previous event of the
  * account. summary is a JSON object describing what changed (stolen).
  */

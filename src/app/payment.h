@@ -22,6 +22,8 @@
 
 #define PAYMENT_AMOUNT_MAX 99999999
 #define PAYMENT_METADATA_KEYS_MAX 20
+/* A payment still pending this long was abandoned by a crash. */
+#define PAYMENT_RECOVER_AFTER_MS (10LL * 60 * 1000)
 
 struct payment_input {
     int64_t amount;

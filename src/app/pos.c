@@ -12,7 +12,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "app/job.h"
 #include "app/ledger.h"
 #include "base/assert.h"
 #include "base/crypto.h"
@@ -806,4 +808,36 @@ app_fee_list(struct app_ctx *ctx, const struct page *page,
                                  ei);
 
     return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
+enum err
+app_connection_fees_enqueue(struct app_ctx *ctx, struct errinfo *ei)
+{
+    struct merchant_account *ms;
+    char month[8];
+    time_t t = (time_t)(ctx->now_ms / 1000);
+    struct tm tm;
+    struct tm *ok = gmtime_r(&t, &tm);
+    size_t n;
+    enum err rc;
+
+    ASSERT(ok != NULL);
+    n = strftime(month, sizeof(month), "%Y-%m", &tm);
+    ASSERT(n == 7);
+    rc = store_merchant_billable(ctx->db, ctx->a, ctx->account_id, &ms, &n,
+                                 ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        struct app_ctx one = *ctx;
+        bool created;
+
+        one.account_id = ms[i].account_id;
+        rc = app_job_enqueue(&one,
+                             arena_printf(ctx->a, "connection_fee:%s:%s",
+                                          ms[i].id, month),
+                             "connection_fee", ms[i].id, ctx->now_ms, &created,
+                             ei);
+    }
+    return rc;
 }

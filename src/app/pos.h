@@ -122,6 +122,15 @@ MUST_CHECK enum err app_connection_fee_bill(struct app_ctx *ctx,
                                             const char *period,
                                             struct errinfo *ei);
 
+/*
+ * Enqueue this month's connection-fee job of every billable merchant
+ * account (of ctx's account, or of all when ctx->account_id is NULL):
+ * key "connection_fee:<merchant>:<YYYY-MM>", the month of ctx->now_ms in
+ * UTC. In ctx's transaction; enqueueing twice makes one job.
+ */
+MUST_CHECK enum err app_connection_fees_enqueue(struct app_ctx *ctx,
+                                                struct errinfo *ei);
+
 MUST_CHECK enum err app_fee_list(struct app_ctx *ctx, const struct page *page,
                                  struct fee_statement **out, size_t *count,
                                  bool *has_more, struct errinfo *ei);

@@ -103,6 +103,15 @@ start_jobs(struct jobs_scheduler *sched, const struct jobs_config *cfg)
     return 0;
 }
 
+/* The jobs of one account at its clock, for the sandbox's test clock. */
+static enum err
+run_account_jobs(const char *account_id, int64_t now_ms, struct errinfo *ei)
+{
+    struct jobs_stats st;
+
+    return jobs_run_due(account_id, now_ms, JOBS_TICK_MAX_DEFAULT, &st, ei);
+}
+
 static int
 run(const char *db, const char *host, int port, int threads, bool demo,
     bool secure, const struct jobs_config *jobs)
@@ -136,6 +145,7 @@ run(const char *db, const char *host, int port, int threads, bool demo,
         static_unload();
         return 1;
     }
+    app_set_jobs_runner(run_account_jobs);
     status = start_jobs(&sched, jobs);
     if (status == 0) {
         printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n",

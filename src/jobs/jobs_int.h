@@ -27,4 +27,12 @@ MUST_CHECK enum err idem_purge_run(struct app_ctx *ctx, const struct job *job,
 /* idem_purge.c: "idempotency_purge:<account>:<UTC day>", once a day. */
 MUST_CHECK enum err idem_purge_enqueue(struct app_ctx *ctx, struct errinfo *ei);
 
+/* connection_fee.c: bill one merchant account's month. */
+MUST_CHECK enum err connection_fee_run(struct app_ctx *ctx,
+                                       const struct job *job,
+                                       struct errinfo *ei);
+/* connection_fee.c: "connection_fee:<merchant>:<YYYY-MM>", once a month. */
+MUST_CHECK enum err connection_fee_enqueue(struct app_ctx *ctx,
+                                           struct errinfo *ei);
+
 #endif

@@ -15,11 +15,13 @@
 
 const struct job_kind jobs_kinds[] = {
     {"idempotency_purge", idem_purge_run, 5},
+    {"connection_fee", connection_fee_run, 10},
 };
 const size_t jobs_kind_count = sizeof(jobs_kinds) / sizeof(jobs_kinds[0]);
 
 const struct jobs_recurring jobs_recurrings[] = {
     {"idempotency_purge", idem_purge_enqueue},
+    {"connection_fee", connection_fee_enqueue},
 };
 const size_t jobs_recurring_count = sizeof(jobs_recurrings) /
                                     sizeof(jobs_recurrings[0]);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/payment.h"
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "base/json.h"
@@ -161,6 +162,26 @@ enqueue_recurring(struct app_ctx *ctx, const char *account_id)
     }
 }
 
+/*
+ * Finish payments a crash left pending for PAYMENT_RECOVER_AFTER_MS (far
+ * longer than any gateway call with its retries takes).
+ */
+static void
+recover_payments(struct app_ctx *ctx)
+{
+    struct errinfo ei;
+    int done = 0;
+
+    errinfo_clear(&ei);
+    arena_reset(ctx->a);
+    ctx->account_id = NULL;
+    if (app_payment_recover(ctx, time_now_ms() - PAYMENT_RECOVER_AFTER_MS,
+                            &done, &ei) != ERR_OK)
+        log_error("payment recovery failed: %s", ei.message);
+    else if (done > 0)
+        log_info("payment recovery settled %d payment(s)", done);
+}
+
 static enum err
 run_due(const char *account_id, int64_t now_ms, int max_jobs, bool recurring,
         struct jobs_stats *out, struct errinfo *ei)
@@ -184,6 +205,8 @@ run_due(const char *account_id, int64_t now_ms, int max_jobs, bool recurring,
     rc = app_db_acquire(&ctx);
     if (rc == ERR_OK && recurring)
         enqueue_recurring(&ctx, account_id);
+    if (rc == ERR_OK && recurring && account_id == NULL)
+        recover_payments(&ctx);
     while (rc == ERR_OK && !none && out->ran < max_jobs &&
            time_mono_ms() - t0 < JOBS_BUDGET_MS) {
         arena_reset(ctx.a);

@@ -82,6 +82,13 @@ static const char sql_merchant_for_clinic[] =
 static const char sql_merchant_list[] =
     "SELECT " MERCHANT_COLS " FROM merchant_accounts WHERE account_id = $1 "
     "AND ($2 = '' OR status = $2) ORDER BY id";
+static const char sql_merchant_billable[] =
+    "SELECT m.account_id, m.id, m.clinic_id, m.gateway, m.gateway_ref, "
+    "m.name, m.currency, m.timezone, m.status, m.reader_deducted, "
+    "m.created_at_ms, m.updated_at_ms FROM merchant_accounts m JOIN "
+    "pos_settings s ON s.account_id = m.account_id WHERE m.status = "
+    "'active' AND s.status = 'active' AND ($1 = '' OR m.account_id = $1) "
+    "ORDER BY m.account_id, m.id";
 static const char sql_merchant_close_all[] =
     "UPDATE merchant_accounts SET status = 'closed', updated_at_ms = $2 "
     "WHERE account_id = $1 AND status = 'active'";
@@ -174,6 +181,40 @@ store_merchant_list(struct db *db, struct arena *a, const char *account_id,
         return ERR_LIMIT;
     for (size_t i = 0; i < r.nrows; i++)
         merchant_row(&r, i, &ms[i]);
+    *out = ms;
+    *count = r.nrows;
+    return ERR_OK;
+}
+
+enum err
+store_merchant_billable(struct db *db, struct arena *a, const char *account_id,
+                        struct merchant_account **out, size_t *count,
+                        struct errinfo *ei)
+{
+    struct db_param p[1] = {P_TEXT(account_id != NULL ? account_id : "")};
+    struct db_rows r;
+    struct merchant_account *ms;
+    enum err rc = db_exec(db, a, sql_merchant_billable, p, 1, &r, ei);
+
+    if (rc)
+        return rc;
+    ms = arena_array(a, r.nrows + 1, sizeof(*ms));
+    if (ms == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < r.nrows; i++) {
+        ms[i].account_id = db_text(&r, i, 0);
+        ms[i].id = db_text(&r, i, 1);
+        ms[i].clinic_id = db_text(&r, i, 2);
+        ms[i].gateway = db_text(&r, i, 3);
+        ms[i].gateway_ref = db_text(&r, i, 4);
+        ms[i].name = db_text(&r, i, 5);
+        ms[i].currency = db_text(&r, i, 6);
+        ms[i].timezone = db_text(&r, i, 7);
+        ms[i].status = db_text(&r, i, 8);
+        ms[i].reader_deducted = db_bool(&r, i, 9);
+        ms[i].created_at_ms = db_i64(&r, i, 10);
+        ms[i].updated_at_ms = db_i64(&r, i, 11);
+    }
     *out = ms;
     *count = r.nrows;
     return ERR_OK;

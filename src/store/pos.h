@@ -24,6 +24,7 @@ struct pos_settings {
 };
 
 struct merchant_account {
+    const char *account_id; /* set by store_merchant_billable only */
     const char *id;
     const char *clinic_id; /* NULL: the account's single merchant */
     const char *gateway;
@@ -122,6 +123,14 @@ MUST_CHECK enum err store_merchant_list(struct db *db, struct arena *a,
                                         const char *status,
                                         struct merchant_account **out,
                                         size_t *count, struct errinfo *ei);
+/*
+ * Active merchant accounts of active POS accounts, with the account id in
+ * out[i].account_id: of account_id only, or of every account when NULL.
+ */
+MUST_CHECK enum err store_merchant_billable(struct db *db, struct arena *a,
+                                            const char *account_id,
+                                            struct merchant_account **out,
+                                            size_t *count, struct errinfo *ei);
 /* Close every active merchant account (deactivation). */
 MUST_CHECK enum err store_merchant_close_all(struct db *db, struct arena *a,
                                              const char *account_id,
