@@ -85,8 +85,10 @@ set_method(CURL *h, const struct httpc_req *req)
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)(req->body != NULL ? req->body_len : 0));
         break;
+    case HTTPC_PUT:
     case HTTPC_DELETE:
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
+                         req->method == HTTPC_PUT ? "PUT" : "DELETE");
         if (req->body != NULL) {
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -157,6 +159,7 @@ header_list(const struct httpc_req *req, bool *failed)
 static const char *const method_names[] = {
     [HTTPC_GET] = "GET",
     [HTTPC_POST] = "POST",
+    [HTTPC_PUT] = "PUT",
     [HTTPC_DELETE] = "DELETE",
 };
 

@@ -28,7 +28,7 @@
 /* A response larger than this is refused (ERR_GATEWAY). */
 #define HTTPC_BODY_BYTES_MAX (4u << 20)
 
-enum httpc_method { HTTPC_GET = 1, HTTPC_POST, HTTPC_DELETE };
+enum httpc_method { HTTPC_GET = 1, HTTPC_POST, HTTPC_PUT, HTTPC_DELETE };
 
 struct httpc_req {
     enum httpc_method method;
