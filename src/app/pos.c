@@ -11,6 +11,7 @@
 #include "app/pos.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,9 +20,31 @@
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "core/bank.h"
+#include "gateway/httpc.h"
 #include "store/clinics.h"
 #include "store/payments.h"
 #include "store/users.h"
+
+void
+app_gateways_configure(void)
+{
+    const char *timeout = getenv("POISE_GATEWAY_TIMEOUT_MS");
+    struct gw_config c = {
+        .stripe_api_url = getenv("POISE_STRIPE_API_URL"),
+        .stripe_secret_key = getenv("POISE_STRIPE_SECRET_KEY"),
+        .stripe_webhook_secret = getenv("POISE_STRIPE_WEBHOOK_SECRET"),
+        .clearent_api_url = getenv("POISE_CLEARENT_API_URL"),
+        .clearent_api_key = getenv("POISE_CLEARENT_API_KEY"),
+        .clearent_webhook_secret = getenv("POISE_CLEARENT_WEBHOOK_SECRET"),
+    };
+    int64_t ms;
+
+    if (timeout != NULL &&
+        str_to_i64(str_c(timeout), 100, 120000, &ms) == ERR_OK)
+        c.timeout_ms = (int)ms;
+    httpc_global_init();
+    gateway_configure(&c);
+}
 
 struct gw_ctx
 app_gw_ctx(const struct app_ctx *ctx)
@@ -824,8 +847,7 @@ app_connection_fees_enqueue(struct app_ctx *ctx, struct errinfo *ei)
     ASSERT(ok != NULL);
     n = strftime(month, sizeof(month), "%Y-%m", &tm);
     ASSERT(n == 7);
-    rc = store_merchant_billable(ctx->db, ctx->a, ctx->account_id, &ms, &n,
-                                 ei);
+    rc = store_merchant_billable(ctx->db, ctx->a, ctx->account_id, &ms, &n, ei);
     if (rc)
         return app_store_fail(rc, ei);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
@@ -833,11 +855,9 @@ app_connection_fees_enqueue(struct app_ctx *ctx, struct errinfo *ei)
         bool created;
 
         one.account_id = ms[i].account_id;
-        rc = app_job_enqueue(&one,
-                             arena_printf(ctx->a, "connection_fee:%s:%s",
-                                          ms[i].id, month),
-                             "connection_fee", ms[i].id, ctx->now_ms, &created,
-                             ei);
+        rc = app_job_enqueue(
+            &one, arena_printf(ctx->a, "connection_fee:%s:%s", ms[i].id, month),
+            "connection_fee", ms[i].id, ctx->now_ms, &created, ei);
     }
     return rc;
 }

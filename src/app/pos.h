@@ -49,6 +49,13 @@ MUST_CHECK enum err app_pos_require(struct app_ctx *ctx,
                                     const struct gw_ops **ops,
                                     struct errinfo *ei);
 
+/*
+ * Configure the remote gateways from the environment (POISE_STRIPE_*,
+ * POISE_CLEARENT_*, POISE_GATEWAY_TIMEOUT_MS; docs/operations.md) and
+ * initialise the HTTP client. Once, at start-up.
+ */
+void app_gateways_configure(void);
+
 /* A gateway context for ctx's account and time. */
 struct gw_ctx app_gw_ctx(const struct app_ctx *ctx);
 

@@ -87,6 +87,32 @@ apply(struct app_ctx *ctx, const struct gw_event *ev, struct errinfo *ei)
     return ERR_INTERNAL;
 }
 
+/*
+ * Which Poise account an event is for. The sandbox names the Poise
+ * account; Stripe and Clearent name their own merchant account, which
+ * one of our merchant accounts carries as its gateway reference.
+ */
+static enum err
+owner_of(struct app_ctx *ctx, enum gw_kind kind, const char *gateway,
+         const struct gw_event *ev, struct errinfo *ei)
+{
+    const char *acct = NULL;
+    enum err rc;
+
+    if (kind == GW_SANDBOX)
+        return strcmp(ev->account_id, ctx->account_id) == 0 ? ERR_OK
+                                                            : bad_signature(ei);
+    rc = store_merchant_owner(ctx->db, ctx->a, gateway, ev->account_id, &acct,
+                              ei);
+    if (rc == ERR_NOT_FOUND)
+        return bad_signature(ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    ctx->account_id = acct;
+    ctx->now_ms = app_now_ms(acct);
+    return ERR_OK;
+}
+
 enum err
 app_webhook_receive(struct app_ctx *ctx, const char *gateway,
                     const char *signature, struct str body, bool *duplicate,
@@ -99,21 +125,27 @@ app_webhook_receive(struct app_ctx *ctx, const char *gateway,
     enum err rc;
 
     ASSERT(kind != 0 && ctx->account_id == NULL);
-    ctx->account_id = account_of(ctx, body);
-    if (ctx->account_id == NULL || ctx->account_id[0] == '\0')
-        return bad_signature(ei);
-    ctx->now_ms = app_now_ms(ctx->account_id);
+    ctx->now_ms = app_now_ms(NULL);
+    if (kind == GW_SANDBOX) { /* the secret is the account's own */
+        ctx->account_id = account_of(ctx, body);
+        if (ctx->account_id == NULL || ctx->account_id[0] == '\0')
+            return bad_signature(ei);
+        ctx->now_ms = app_now_ms(ctx->account_id);
+    }
     rc = secret_of(ctx, kind, gateway, &secret, ei);
     if (rc)
         return rc;
-    g = app_gw_ctx(ctx);
+    g = (struct gw_ctx){.account_id = ctx->account_id != NULL ? ctx->account_id
+                                                              : "",
+                        .now_ms = ctx->now_ms,
+                        .a = ctx->a};
     memset(&ev, 0, sizeof(ev));
     rc = gateway_get(kind)->webhook_parse(&g, secret, signature, body.ptr,
                                           body.len, &ev, ei);
+    if (rc == ERR_OK)
+        rc = owner_of(ctx, kind, gateway, &ev, ei);
     if (rc)
         return rc;
-    if (strcmp(ev.account_id, ctx->account_id) != 0)
-        return bad_signature(ei);
     *event_id = arena_strdup(ctx->a, ev.id);
     rc = store_webhook_event_insert(ctx->db, ctx->a, ctx->account_id, gateway,
                                     ev.id, ev.type, ctx->now_ms, duplicate, ei);

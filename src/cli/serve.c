@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pos.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/time.h"
@@ -131,6 +132,7 @@ run(const char *db, const char *host, int port, int threads, bool demo,
     struct errinfo ei;
     int status;
 
+    app_gateways_configure();
     /* One connection more for the jobs thread. */
     if (cli_open_store(db, threads + 3, &s) != 0)
         return 1;

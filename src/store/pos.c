@@ -89,6 +89,9 @@ static const char sql_merchant_billable[] =
     "pos_settings s ON s.account_id = m.account_id WHERE m.status = "
     "'active' AND s.status = 'active' AND ($1 = '' OR m.account_id = $1) "
     "ORDER BY m.account_id, m.id";
+static const char sql_merchant_owner[] =
+    "SELECT account_id FROM merchant_accounts WHERE gateway = $1 AND "
+    "gateway_ref = $2 ORDER BY created_at_ms DESC LIMIT 1";
 static const char sql_merchant_close_all[] =
     "UPDATE merchant_accounts SET status = 'closed', updated_at_ms = $2 "
     "WHERE account_id = $1 AND status = 'active'";
@@ -218,6 +221,20 @@ store_merchant_billable(struct db *db, struct arena *a, const char *account_id,
     *out = ms;
     *count = r.nrows;
     return ERR_OK;
+}
+
+enum err
+store_merchant_owner(struct db *db, struct arena *a, const char *gateway,
+                     const char *ref, const char **account_id,
+                     struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(gateway), P_TEXT(ref)};
+    struct db_rows r;
+    enum err rc = db_one(db, a, sql_merchant_owner, p, 2, &r, ei);
+
+    if (rc == ERR_OK)
+        *account_id = db_text(&r, 0, 0);
+    return rc;
 }
 
 enum err

@@ -131,6 +131,14 @@ MUST_CHECK enum err store_merchant_billable(struct db *db, struct arena *a,
                                             const char *account_id,
                                             struct merchant_account **out,
                                             size_t *count, struct errinfo *ei);
+/*
+ * The account whose merchant account the gateway calls ref (for events a
+ * gateway sends with its own account ids). Not scoped: ref is the key.
+ */
+MUST_CHECK enum err store_merchant_owner(struct db *db, struct arena *a,
+                                         const char *gateway, const char *ref,
+                                         const char **account_id,
+                                         struct errinfo *ei);
 /* Close every active merchant account (deactivation). */
 MUST_CHECK enum err store_merchant_close_all(struct db *db, struct arena *a,
                                              const char *account_id,

@@ -36,6 +36,7 @@ CREATE TABLE merchant_accounts (
 );
 CREATE UNIQUE INDEX merchant_accounts_clinic
     ON merchant_accounts (account_id, clinic_id) WHERE status = 'active';
+CREATE INDEX merchant_accounts_ref ON merchant_accounts (gateway, gateway_ref);
 CREATE UNIQUE INDEX merchant_accounts_single
     ON merchant_accounts (account_id)
     WHERE status = 'active' AND clinic_id IS NULL;
