@@ -95,8 +95,8 @@ MUST_CHECK enum err app_bank_delete(struct app_ctx *ctx, const char *id,
                                     struct errinfo *ei);
 
 MUST_CHECK enum err app_reader_create(struct app_ctx *ctx,
-                                      const char *clinic_id,
-                                      const char *serial, const char *label,
+                                      const char *clinic_id, const char *serial,
+                                      const char *label,
                                       struct card_reader *out,
                                       struct errinfo *ei);
 MUST_CHECK enum err app_reader_get(struct app_ctx *ctx, const char *id,
@@ -112,8 +112,8 @@ MUST_CHECK enum err app_reader_delete(struct app_ctx *ctx, const char *id,
  * deducted from its first payout; every other reader is charged now.
  * *fees receives the fee statements written (1 or 2), arena-owned.
  */
-MUST_CHECK enum err app_reader_order(struct app_ctx *ctx,
-                                     const char *clinic_id, int64_t quantity,
+MUST_CHECK enum err app_reader_order(struct app_ctx *ctx, const char *clinic_id,
+                                     int64_t quantity,
                                      const char *shipping_name,
                                      struct reader_order *out,
                                      struct fee_statement **fees,

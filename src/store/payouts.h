@@ -80,8 +80,8 @@ MUST_CHECK enum err store_payout_item_insert(struct db *db, struct arena *a,
 MUST_CHECK enum err store_payout_items(struct db *db, struct arena *a,
                                        const char *account_id,
                                        const char *payout_id,
-                                       struct payout_item **out,
-                                       size_t *count, struct errinfo *ei);
+                                       struct payout_item **out, size_t *count,
+                                       struct errinfo *ei);
 
 MUST_CHECK enum err store_dispute_by_ref(struct db *db, struct arena *a,
                                          const char *account_id,
@@ -115,8 +115,7 @@ MUST_CHECK enum err store_webhook_event_insert(struct db *db, struct arena *a,
                                                const char *account_id,
                                                const char *gateway,
                                                const char *event_id,
-                                               const char *type,
-                                               int64_t now_ms, bool *first,
-                                               struct errinfo *ei);
+                                               const char *type, int64_t now_ms,
+                                               bool *first, struct errinfo *ei);
 
 #endif

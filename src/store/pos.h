@@ -145,9 +145,10 @@ MUST_CHECK enum err store_merchant_close_all(struct db *db, struct arena *a,
                                              int64_t now_ms,
                                              struct errinfo *ei);
 /* Mark merchant id's first-reader deduction taken; false if it was. */
-MUST_CHECK enum err store_merchant_take_reader_deduction(
-    struct db *db, struct arena *a, const char *account_id, const char *id,
-    bool *taken, struct errinfo *ei);
+MUST_CHECK enum err
+store_merchant_take_reader_deduction(struct db *db, struct arena *a,
+                                     const char *account_id, const char *id,
+                                     bool *taken, struct errinfo *ei);
 
 MUST_CHECK enum err store_bank_insert(struct db *db, struct arena *a,
                                       const char *account_id,
@@ -201,8 +202,8 @@ MUST_CHECK enum err store_reader_delete(struct db *db, struct arena *a,
                                         int64_t now_ms, struct errinfo *ei);
 /* Reader orders placed by the account so far. */
 MUST_CHECK enum err store_reader_order_count(struct db *db, struct arena *a,
-                                             const char *account_id,
-                                             int64_t *n, struct errinfo *ei);
+                                             const char *account_id, int64_t *n,
+                                             struct errinfo *ei);
 MUST_CHECK enum err store_reader_order_insert(struct db *db, struct arena *a,
                                               const char *account_id,
                                               const struct reader_order *o,
