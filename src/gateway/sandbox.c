@@ -94,6 +94,7 @@ static const char *const schema_sql[] = {
     " created_ms BIGINT NOT NULL, settled_ms BIGINT NOT NULL,"
     " captured_ms BIGINT NOT NULL, disputed INTEGER NOT NULL,"
     " reference TEXT, customer_ref TEXT, card_ref TEXT, description TEXT,"
+    " seq BIGINT NOT NULL,"
     " PRIMARY KEY (account_id, ref));",
     "CREATE UNIQUE INDEX IF NOT EXISTS sb_charges_key"
     " ON sb_charges (account_id, idem_key);",
@@ -128,7 +129,8 @@ static const char *const schema_sql[] = {
     " account_id TEXT NOT NULL, ref TEXT NOT NULL,"
     " merchant_ref TEXT NOT NULL, type INTEGER NOT NULL,"
     " source_ref TEXT NOT NULL, amount BIGINT NOT NULL,"
-    " at_ms BIGINT NOT NULL, settled_ms BIGINT NOT NULL DEFAULT 0,"
+    " seq BIGINT NOT NULL, at_ms BIGINT NOT NULL,"
+    " settled_ms BIGINT NOT NULL DEFAULT 0,"
     " payout_ref TEXT, PRIMARY KEY (account_id, ref));",
     "CREATE INDEX IF NOT EXISTS sb_balance_open"
     " ON sb_balance (account_id, merchant_ref, payout_ref);",
@@ -143,7 +145,7 @@ static const char *const schema_sql[] = {
     " account_id TEXT NOT NULL, payout_ref TEXT NOT NULL,"
     " balance_ref TEXT NOT NULL, type INTEGER NOT NULL,"
     " source_ref TEXT NOT NULL, amount BIGINT NOT NULL,"
-    " at_ms BIGINT NOT NULL,"
+    " seq BIGINT NOT NULL, at_ms BIGINT NOT NULL,"
     " PRIMARY KEY (account_id, payout_ref, balance_ref));",
     "CREATE TABLE IF NOT EXISTS sb_events ("
     " account_id TEXT NOT NULL, ref TEXT NOT NULL, seq BIGINT NOT NULL,"
@@ -533,16 +535,18 @@ static const char sql_charge_insert[] =
     " capture_before_ms, card_present, brand, last4, exp_month, exp_year,"
     " fingerprint, failure_code, decline_code, behaviour, cancel_reason,"
     " reader_ref, capture, created_ms, settled_ms, captured_ms, disputed,"
-    " reference, customer_ref, card_ref, description)"
+    " reference, customer_ref, card_ref, description, seq)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
     " $15, $16, $17, $18, $19, $20, '', $21, $22, $23, 0, $24, 0, $25, $26,"
-    " $27, $28)";
+    " $27, $28, $29)";
 
 enum err
 sandbox_charge_insert(struct db *db, const struct gw_ctx *ctx,
                       const struct sb_charge *ch, const struct gw_charge_req *r,
                       struct errinfo *ei)
 {
+    int64_t seq = 0;
+    enum err rc = sandbox_next_seq(db, ctx, &seq, ei); /* listing order */
     const struct gw_charge *c = &ch->c;
     struct db_param p[] = {
         P_TEXT(ctx->account_id),
@@ -573,9 +577,12 @@ sandbox_charge_insert(struct db *db, const struct gw_ctx *ctx,
         P_TEXT(r->customer_ref),
         P_TEXT(r->card_ref),
         P_TEXT(r->description),
+        P_I64(seq),
     };
 
     ASSERT(ch->idem_key != NULL && ch->merchant_ref != NULL);
+    if (rc)
+        return rc;
     return db_exec(db, ctx->a, sql_charge_insert, p, NPARAMS(p), NULL, ei);
 }
 
@@ -640,7 +647,8 @@ sandbox_charge_result(const struct sb_charge *ch, struct gw_charge *out,
 
 static const char sql_balance_add[] =
     "INSERT INTO sb_balance (account_id, ref, merchant_ref, type,"
-    " source_ref, amount, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    " source_ref, amount, at_ms, seq)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 enum err
 sandbox_balance_add(struct db *db, const struct gw_ctx *ctx,
@@ -649,10 +657,13 @@ sandbox_balance_add(struct db *db, const struct gw_ctx *ctx,
                     struct errinfo *ei)
 {
     char ref[GW_REF_MAX];
+    int64_t seq = 0;
     enum err rc = sandbox_new_ref(ctx, "txn", ref, ei);
 
     ASSERT(type >= GW_ITEM_CHARGE && type <= GW_ITEM_DEBIT);
     ASSERT(merchant_ref != NULL && source_ref != NULL);
+    if (rc == ERR_OK)
+        rc = sandbox_next_seq(db, ctx, &seq, ei);
     if (rc)
         return rc;
     struct db_param p[] = {
@@ -663,8 +674,28 @@ sandbox_balance_add(struct db *db, const struct gw_ctx *ctx,
         P_TEXT(source_ref),
         P_I64(amount),
         P_I64(at_ms),
+        P_I64(seq),
     };
     return db_exec(db, ctx->a, sql_balance_add, p, NPARAMS(p), NULL, ei);
+}
+
+static const char sql_next_seq[] =
+    "UPDATE sb_accounts SET event_seq = event_seq + 1 WHERE account_id = $1"
+    " RETURNING event_seq";
+
+enum err
+sandbox_next_seq(struct db *db, const struct gw_ctx *ctx, int64_t *out,
+                 struct errinfo *ei)
+{
+    struct db_param p[] = {P_TEXT(ctx->account_id)};
+    struct db_rows rows;
+    enum err rc = db_one(db, ctx->a, sql_next_seq, p, 1, &rows, ei);
+
+    if (rc)
+        return rc;
+    *out = db_i64(&rows, 0, 0);
+    ASSERT(*out > 0);
+    return ERR_OK;
 }
 
 static const char sql_merchant_load[] =

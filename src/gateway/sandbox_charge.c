@@ -168,8 +168,9 @@ source_card(struct db *db, const struct gw_ctx *ctx,
                                  ei);
     case GW_SOURCE_READER:
         rc = sandbox_reader_check(db, ctx, r->reader_ref, ei);
-        if (rc == ERR_OK)
-            rc = db_one(db, ctx->a, sql_reader_busy, p, NPARAMS(p), &rows, ei);
+        if (rc)
+            return rc;
+        rc = db_one(db, ctx->a, sql_reader_busy, p, NPARAMS(p), &rows, ei);
         if (rc == ERR_OK)
             return errinfo_set(ei, ERR_CONFLICT, "reader_busy", "reader",
                                "reader '%s' is busy with another charge",
@@ -536,7 +537,7 @@ sandbox_charge_lookup(const struct gw_ctx *ctx, const char *idem_key,
 
 static const char sql_charges_all[] = "SELECT " CHARGE_COLS
                                       " FROM sb_charges WHERE account_id = $1"
-                                      " ORDER BY created_ms, ref";
+                                      " ORDER BY seq";
 static const char sql_keys_with_many[] =
     "SELECT COUNT(*) FROM (SELECT idem_key FROM sb_charges"
     " WHERE account_id = $1 GROUP BY idem_key HAVING COUNT(*) > 1) t";

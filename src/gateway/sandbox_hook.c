@@ -141,9 +141,6 @@ sandbox_dispute_json(const struct gw_dispute *d)
 
 /* ---- the outbox ---- */
 
-static const char sql_event_seq[] =
-    "UPDATE sb_accounts SET event_seq = event_seq + 1 WHERE account_id = $1"
-    " RETURNING event_seq";
 static const char sql_event_insert[] =
     "INSERT INTO sb_events (account_id, ref, seq, type, body, created_ms,"
     " state, attempts, next_attempt_ms, last_status)"
@@ -175,9 +172,8 @@ enum err
 sandbox_event_add(struct db *db, const struct gw_ctx *ctx, const char *type,
                   json_t *object, int64_t at_ms, struct errinfo *ei)
 {
-    struct db_param p[] = {P_TEXT(ctx->account_id)};
-    struct db_rows rows;
     char id[GW_REF_MAX];
+    int64_t seq = 0;
     char *body;
     enum err rc;
 
@@ -191,13 +187,13 @@ sandbox_event_add(struct db *db, const struct gw_ctx *ctx, const char *type,
     body = event_body(ctx, id, type, object, at_ms);
     if (body == NULL)
         return sandbox_arena_full(ei);
-    rc = db_one(db, ctx->a, sql_event_seq, p, 1, &rows, ei);
+    rc = sandbox_next_seq(db, ctx, &seq, ei);
     if (rc)
         return rc;
     struct db_param q[] = {
         P_TEXT(ctx->account_id),
         P_TEXT(id),
-        P_I64(db_i64(&rows, 0, 0)),
+        P_I64(seq),
         P_TEXT(type),
         P_TEXT(body),
         P_I64(at_ms),

@@ -170,6 +170,13 @@ MUST_CHECK enum err sandbox_charge_save(struct db *db, const struct gw_ctx *ctx,
 enum err sandbox_charge_result(const struct sb_charge *ch,
                                struct gw_charge *out, struct errinfo *ei);
 
+/*
+ * The account's next sequence number (events and balance transactions
+ * are ordered by it). Needs the account row (inside sandbox_begin).
+ */
+MUST_CHECK enum err sandbox_next_seq(struct db *db, const struct gw_ctx *ctx,
+                                     int64_t *out, struct errinfo *ei);
+
 /* Add a balance transaction of merchant_ref happening at at_ms. */
 MUST_CHECK enum err sandbox_balance_add(struct db *db, const struct gw_ctx *ctx,
                                         const char *merchant_ref,

@@ -378,7 +378,7 @@ static const char sql_payout_release[] =
     " AND payout_ref = $2";
 static const char sql_payout_items[] =
     "SELECT type, source_ref, amount FROM sb_payout_items"
-    " WHERE account_id = $1 AND payout_ref = $2 ORDER BY at_ms, balance_ref";
+    " WHERE account_id = $1 AND payout_ref = $2 ORDER BY at_ms, seq";
 
 /* Load payout ref; *fails says whether its bank refuses deposits. */
 static enum err
@@ -532,8 +532,8 @@ static const char sql_payout_claim[] =
     " AND merchant_ref = $2 AND settled_ms > 0 AND payout_ref IS NULL";
 static const char sql_items_insert[] =
     "INSERT INTO sb_payout_items (account_id, payout_ref, balance_ref,"
-    " type, source_ref, amount, at_ms) SELECT account_id, payout_ref, ref,"
-    " type, source_ref, amount, at_ms FROM sb_balance"
+    " type, source_ref, amount, seq, at_ms) SELECT account_id, payout_ref,"
+    " ref, type, source_ref, amount, seq, at_ms FROM sb_balance"
     " WHERE account_id = $1 AND payout_ref = $2";
 static const char sql_items_sum[] =
     "SELECT COALESCE(SUM(amount), 0), COUNT(*) FROM sb_payout_items"
