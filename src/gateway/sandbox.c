@@ -321,6 +321,14 @@ sandbox_new_ref(const struct gw_ctx *ctx, const char *prefix, char *out,
     return ERR_OK;
 }
 
+/* The sandbox was not opened at start-up: like a processor that is down. */
+static enum err
+closed(struct errinfo *ei)
+{
+    return errinfo_set(ei, ERR_GATEWAY, "sandbox_unavailable", NULL,
+                       "the sandbox processor is not running");
+}
+
 static const char sql_account_lock[] =
     "UPDATE sb_accounts SET event_seq = event_seq"
     " WHERE account_id = $1 RETURNING status";
@@ -334,8 +342,9 @@ sandbox_begin(const struct gw_ctx *ctx, bool may_be_new, struct db **out,
     struct db *db = NULL;
     enum err rc;
 
-    ASSERT(sandbox_state.open);
     ASSERT(ctx->account_id != NULL && ctx->account_id[0] != '\0');
+    if (!sandbox_state.open)
+        return closed(ei);
     rc = store_acquire(sandbox_state.store, SB_WAIT_MS, &db);
     if (rc)
         return errinfo_set(ei, rc, "store_busy", NULL, "sandbox is busy");
@@ -384,7 +393,8 @@ sandbox_read(struct db **out, struct errinfo *ei)
 {
     enum err rc;
 
-    ASSERT(sandbox_state.open);
+    if (!sandbox_state.open)
+        return closed(ei);
     rc = store_acquire(sandbox_state.store, SB_WAIT_MS, out);
     if (rc)
         return errinfo_set(ei, rc, "store_busy", NULL, "sandbox is busy");

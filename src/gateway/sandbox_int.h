@@ -110,7 +110,8 @@ struct sb_merchant {
 /*
  * Borrow a connection, begin a write transaction and lock ctx's account
  * row. ERR_NOT_FOUND "account_not_connected" when the account is not
- * connected, ERR_BUSY, ERR_STORE. may_be_new (connect) skips the check.
+ * connected, ERR_GATEWAY "sandbox_unavailable" when the sandbox is not
+ * open, ERR_BUSY, ERR_STORE. may_be_new (connect) skips the check.
  */
 MUST_CHECK enum err sandbox_begin(const struct gw_ctx *ctx, bool may_be_new,
                                   struct db **out, struct errinfo *ei);

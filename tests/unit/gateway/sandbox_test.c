@@ -1262,3 +1262,43 @@ SB_TEST(sandbox_webhook_parse_refusals)
     CHECK(strcmp(ei.code, "event_invalid") == 0);
     fx_free(&f);
 }
+
+/* Not opened at start-up: every operation answers like a processor down. */
+TEST(sandbox_closed_is_unavailable)
+{
+    struct arena *a = arena_new(1u << 16);
+    struct gw_ctx ctx = {.account_id = "acc_x", .now_ms = T0, .a = a};
+    struct gw_charge c;
+    struct errinfo ei = {0};
+
+    CHECK(!sandbox_is_open());
+    CHECK_RC(sb()->charge_retrieve(&ctx, "ch_x", &c, &ei), ERR_GATEWAY);
+    CHECK(strcmp(ei.code, "sandbox_unavailable") == 0);
+    CHECK_RC(sandbox_advance(&ctx, NULL), ERR_GATEWAY);
+    arena_free(a);
+}
+
+SB_TEST(sandbox_connect_and_disconnect)
+{
+    struct fx f;
+    char again[GW_SECRET_MAX];
+    char ref[GW_REF_MAX];
+    struct errinfo ei = {0};
+    struct gw_merchant_req m = {"m2", "Clinic", "Mars/Olympus", "USD", "US"};
+
+    CHECK(fx_init(&f, "America/New_York", false));
+    CHECK(strncmp(f.secret, "whsec_", 6) == 0);
+    CHECK_RC(sb()->connect(&f.ctx, again, sizeof(again), NULL), ERR_OK);
+    CHECK(strcmp(f.secret, again) == 0);
+    CHECK_RC(sb()->merchant_create(&f.ctx, &m, ref, &ei), ERR_INVALID);
+    CHECK(strcmp(ei.param, "timezone") == 0);
+    CHECK_RC(sb()->disconnect(&f.ctx, NULL), ERR_OK);
+    CHECK_RC(sandbox_tokenize(&f.ctx, "4242424242424242", 12, 2030, "123", ref,
+                              NULL, &ei),
+             ERR_NOT_FOUND);
+    CHECK(strcmp(ei.code, "account_not_connected") == 0);
+    CHECK_RC(sb()->connect(&f.ctx, again, sizeof(again), NULL), ERR_OK);
+    CHECK(strcmp(f.secret, again) == 0);
+    CHECK(tok(&f, "4242424242424242")[0] != '\0');
+    fx_free(&f);
+}
