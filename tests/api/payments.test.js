@@ -434,5 +434,7 @@ test('another account sees none of it', async () => {
   assertError(await api('POST', '/v1/refunds', { key: b.key, headers: { 'idempotency-key': key() }, body: { payment: r.body.id } }), 404);
   const tokA = await token(a);
   assertError(await pay(b, { amount: 100, source: { type: 'token', token: tokA } }), 400, 'token_invalid');
-  assert.equal((await api('GET', '/v1/payments', { key: b.key })).body.data.length, 0);
+  const listed = (await api('GET', '/v1/payments', { key: b.key })).body.data;
+  assert.ok(listed.every((x) => x.id !== r.body.id), 'never A\'s payment');
+  assert.deepEqual(listed.map((x) => x.status), ['failed'], 'only B\'s own refused attempt');
 });
