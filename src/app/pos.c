@@ -66,6 +66,25 @@ gw_key(struct app_ctx *ctx, const char *what, const char *rest)
     return arena_printf(ctx->a, "%s:%s:%s", what, ctx->account_id, rest);
 }
 
+/*
+ * The gateway key of a set-up call: derived from the request's
+ * Idempotency-Key when there is one, so a retry of the request reaches
+ * the same gateway object (or debit); else from the new object's id.
+ */
+static const char *
+setup_key(struct app_ctx *ctx, const char *what, const char *idem_key,
+          const char *new_id)
+{
+    char hex[SHA256_HEX_LEN + 1];
+    const char *in;
+
+    if (idem_key == NULL)
+        return gw_key(ctx, what, new_id);
+    in = arena_printf(ctx->a, "%s:%s:%s", what, ctx->account_id, idem_key);
+    sha256_hex(in, strlen(in), hex);
+    return arena_printf(ctx->a, "%s_%s", what, hex);
+}
+
 enum err
 app_pos_get(struct app_ctx *ctx, struct pos_settings *out, struct errinfo *ei)
 {
@@ -371,8 +390,16 @@ enum err
 app_merchant_for_clinic(struct app_ctx *ctx, const char *clinic_id,
                         struct merchant_account *out, struct errinfo *ei)
 {
-    enum err rc = store_merchant_for_clinic(ctx->db, ctx->a, ctx->account_id,
-                                            clinic_id, out, ei);
+    struct clinic c;
+    enum err rc = store_clinic_get(ctx->db, ctx->a, ctx->account_id, clinic_id,
+                                   &c, ei);
+
+    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && c.archived))
+        return app_not_found(ei, "clinic", clinic_id, "clinic");
+    if (rc)
+        return app_store_fail(rc, ei);
+    rc = store_merchant_for_clinic(ctx->db, ctx->a, ctx->account_id, clinic_id,
+                                   out, ei);
 
     if (rc == ERR_NOT_FOUND)
         return errinfo_set(ei, ERR_RULE, "no_merchant_account", "clinic",
@@ -448,7 +475,7 @@ app_bank_create(struct app_ctx *ctx, const struct bank_account_input *in,
     out->id = id_new(ctx->a, "ba", ctx->now_ms);
     struct gw_ctx g = app_gw_ctx(ctx);
     struct gw_bank_req r = {
-        .idem_key = gw_key(ctx, "bank", out->id),
+        .idem_key = setup_key(ctx, "bank", in->idem_key, out->id),
         .merchant_ref = m.gateway_ref,
         .holder_name = in->holder_name,
         .routing_number = in->routing_number,
@@ -573,7 +600,7 @@ app_bank_delete(struct app_ctx *ctx, const char *id, struct errinfo *ei)
 
 enum err
 app_reader_create(struct app_ctx *ctx, const char *clinic_id,
-                  const char *serial, const char *label,
+                  const char *serial, const char *label, const char *idem_key,
                   struct card_reader *out, struct errinfo *ei)
 {
     struct pos_settings s;
@@ -589,8 +616,8 @@ app_reader_create(struct app_ctx *ctx, const char *clinic_id,
         return rc;
     memset(out, 0, sizeof(*out));
     out->id = id_new(ctx->a, "rdr", ctx->now_ms);
-    rc = ops->reader_register(&g, gw_key(ctx, "reader", out->id), m.gateway_ref,
-                              serial, ref, ei);
+    rc = ops->reader_register(&g, setup_key(ctx, "reader", idem_key, out->id),
+                              m.gateway_ref, serial, ref, ei);
     if (rc)
         return rc;
     out->clinic_id = clinic_id;
@@ -720,9 +747,9 @@ fee_init(struct app_ctx *ctx, const struct merchant_account *m,
 
 enum err
 app_reader_order(struct app_ctx *ctx, const char *clinic_id, int64_t quantity,
-                 const char *shipping_name, struct reader_order *out,
-                 struct fee_statement **fees, size_t *fee_count,
-                 struct errinfo *ei)
+                 const char *shipping_name, const char *idem_key,
+                 struct reader_order *out, struct fee_statement **fees,
+                 size_t *fee_count, struct errinfo *ei)
 {
     struct pos_settings s;
     const struct gw_ops *ops;
@@ -761,7 +788,8 @@ app_reader_order(struct app_ctx *ctx, const char *clinic_id, int64_t quantity,
         fee_init(ctx, &m, "card_reader", out->id, POS_READER_PRICE_MINOR,
                  "pending", &f[0]);
         f[0].description = "First card reader, deducted from the first payout";
-        rc = fee_take(ctx, ops, &m, gw_key(ctx, "reader_fee", out->id), &f[0],
+        rc = fee_take(ctx, ops, &m,
+                      setup_key(ctx, "reader_fee", idem_key, out->id), &f[0],
                       ei);
         *fee_count = 1;
     }
@@ -773,7 +801,8 @@ app_reader_order(struct app_ctx *ctx, const char *clinic_id, int64_t quantity,
                  n * POS_READER_PRICE_MINOR, "charged", &f[*fee_count]);
         f[*fee_count].description = arena_printf(
             ctx->a, "%lld card reader(s) at $99.00", (long long)n);
-        rc = fee_take(ctx, ops, &m, gw_key(ctx, "reader_charge", out->id),
+        rc = fee_take(ctx, ops, &m,
+                      setup_key(ctx, "reader_charge", idem_key, out->id),
                       &f[*fee_count], ei);
         (*fee_count)++;
     }

@@ -78,6 +78,7 @@ struct bank_account_input {
     const char *holder_name;
     const char *routing_number;
     const char *account_number; /* sent to the gateway, never stored */
+    const char *idem_key;       /* the request's, or NULL */
 };
 
 MUST_CHECK enum err app_bank_create(struct app_ctx *ctx,
@@ -94,9 +95,10 @@ MUST_CHECK enum err app_bank_set_default(struct app_ctx *ctx, const char *id,
 MUST_CHECK enum err app_bank_delete(struct app_ctx *ctx, const char *id,
                                     struct errinfo *ei);
 
+/* idem_key (may be NULL): the request's, keying the gateway call. */
 MUST_CHECK enum err app_reader_create(struct app_ctx *ctx,
                                       const char *clinic_id, const char *serial,
-                                      const char *label,
+                                      const char *label, const char *idem_key,
                                       struct card_reader *out,
                                       struct errinfo *ei);
 MUST_CHECK enum err app_reader_get(struct app_ctx *ctx, const char *id,
@@ -112,12 +114,11 @@ MUST_CHECK enum err app_reader_delete(struct app_ctx *ctx, const char *id,
  * deducted from its first payout; every other reader is charged now.
  * *fees receives the fee statements written (1 or 2), arena-owned.
  */
-MUST_CHECK enum err app_reader_order(struct app_ctx *ctx, const char *clinic_id,
-                                     int64_t quantity,
-                                     const char *shipping_name,
-                                     struct reader_order *out,
-                                     struct fee_statement **fees,
-                                     size_t *fee_count, struct errinfo *ei);
+MUST_CHECK enum err
+app_reader_order(struct app_ctx *ctx, const char *clinic_id, int64_t quantity,
+                 const char *shipping_name, const char *idem_key,
+                 struct reader_order *out, struct fee_statement **fees,
+                 size_t *fee_count, struct errinfo *ei);
 
 /*
  * Bill merchant_id's connection fee for period ("2026-12") once: a

@@ -127,6 +127,25 @@ refund_apply(struct app_ctx *ctx, struct refund *r, const char *to,
     return rc ? app_store_fail(rc, ei) : ERR_OK;
 }
 
+/* The error a failed refund answers with, every time it is asked. */
+static enum err
+refund_failure_of(const struct refund *r, struct errinfo *ei)
+{
+    static const char *const conflicts[] = {
+        "charge_already_refunded", "charge_disputed", "charge_already_settled",
+        "payment_intent_unexpected_state"};
+    const char *code = r->failure_code != NULL ? r->failure_code
+                                               : "refund_failed";
+
+    for (size_t i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+        if (strcmp(code, conflicts[i]) == 0)
+            return errinfo_set(ei, ERR_CONFLICT, code, NULL,
+                               "the gateway refused the refund (%s)", code);
+    }
+    return errinfo_set(ei, ERR_INVALID, code, NULL,
+                       "the gateway refused the refund (%s)", code);
+}
+
 /* Phases 2 and 3 of a pending refund. */
 static enum err
 refund_complete(struct app_ctx *ctx, const struct gw_ops *ops, struct refund *r,
@@ -191,13 +210,18 @@ app_refund_create(struct app_ctx *ctx, const struct refund_input *in,
     if (rc == ERR_NOT_FOUND) {
         errinfo_clear(ei);
         rc = refund_begin(ctx, in, out, ei);
-    } else if (rc == ERR_OK && strcmp(out->payment_id, in->payment_id) != 0) {
+    } else if (rc == ERR_OK &&
+               (strcmp(out->payment_id, in->payment_id) != 0 ||
+                (in->amount != 0 && in->amount != out->amount) ||
+                strcmp(out->reason, in->reason) != 0)) {
         rc = errinfo_set(ei, ERR_CONFLICT, "idempotency_key_reused",
                          "Idempotency-Key",
                          "this Idempotency-Key was used for another refund");
     } else if (rc) {
         rc = app_store_fail(rc, ei);
     }
+    if (rc == ERR_OK && strcmp(out->status, "failed") == 0)
+        return refund_failure_of(out, ei); /* a retry answers the same */
     if (rc || refund_final(out))
         return rc;
     rc = refund_complete(ctx, ops, out, ei);

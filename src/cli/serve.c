@@ -176,8 +176,9 @@ run(const char *db, const char *host, int port, int threads, bool demo,
         fflush(stdout);
         log_warn("received signal %d: stopping", wait_for_signal());
     }
-    server_stop(srv, 10000);
+    /* Jobs first: the sandbox's webhooks still reach a live server. */
     jobs_scheduler_stop(&sched);
+    server_stop(srv, 10000);
     app_sandbox_close();
     store_close(s);
     static_unload();

@@ -242,6 +242,9 @@ sandbox_events_list(const struct gw_ctx *ctx, struct sandbox_event **out,
 
 /* ---- delivery ---- */
 
+/* Events one sandbox_deliver call sends at most. */
+#define DELIVER_BATCH_MAX 1000
+
 static const char sql_event_due[] =
     "SELECT ref, body, attempts FROM sb_events WHERE account_id = $1"
     " AND state = 'pending' AND next_attempt_ms <= $2 ORDER BY seq LIMIT 1";
@@ -405,8 +408,13 @@ sandbox_deliver(const struct gw_ctx *ctx, size_t *delivered_out,
     rc = account_secret(ctx, &secret, ei);
     if (rc == ERR_NOT_FOUND) /* not connected: nothing to send */
         return ERR_OK;
-    /* Each claim moves its event past now, so this loop ends. */
-    while (rc == ERR_OK) {
+    /*
+     * Each claim moves its event past now, so this loop ends; it stops at
+     * the first failed delivery (the endpoint is down or stopping: the
+     * rest wait for their next attempt) and after a batch, so a backlog
+     * never holds the caller for long.
+     */
+    for (size_t n = 0; rc == ERR_OK && n < DELIVER_BATCH_MAX; n++) {
         long status;
 
         rc = claim_next(ctx, &cl, ei);
@@ -414,8 +422,9 @@ sandbox_deliver(const struct gw_ctx *ctx, size_t *delivered_out,
             break;
         status = post(secret, ctx->now_ms / 1000, cl.body);
         rc = record(ctx, &cl, status, ei);
-        if (status >= 200 && status <= 299)
-            delivered++;
+        if (status < 200 || status > 299)
+            break;
+        delivered++;
     }
     if (delivered_out != NULL)
         *delivered_out = delivered;

@@ -206,6 +206,7 @@ h_bank_create(struct req *req, struct resp *resp)
     };
     enum err rc = req_read(req, f, 4);
 
+    in.idem_key = req->idem_key;
     if (rc == ERR_OK)
         rc = app_bank_create(&req->ctx, &in, &b, req->ei);
     if (rc == ERR_OK)
@@ -291,7 +292,8 @@ h_reader_create(struct req *req, struct resp *resp)
 
     if (rc == ERR_OK)
         rc = app_reader_create(&req->ctx, clinic, serial,
-                               label != NULL ? label : serial, &r, req->ei);
+                               label != NULL ? label : serial, req->idem_key,
+                               &r, req->ei);
     if (rc == ERR_OK)
         resp_json(resp, 201, render_reader(&r));
     return rc;
@@ -348,8 +350,8 @@ h_reader_order_create(struct req *req, struct resp *resp)
     enum err rc = req_read(req, f, 3);
 
     if (rc == ERR_OK)
-        rc = app_reader_order(&req->ctx, clinic, quantity, ship, &o, &fees, &n,
-                              req->ei);
+        rc = app_reader_order(&req->ctx, clinic, quantity, ship, req->idem_key,
+                              &o, &fees, &n, req->ei);
     if (rc)
         return rc;
     json_t *body = json_object();

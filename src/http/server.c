@@ -622,11 +622,18 @@ void
 server_stop(struct server *s, int wait_ms)
 {
     int64_t deadline = time_mono_ms() + wait_ms;
+    MHD_socket listen_fd;
 
     if (s == NULL)
         return;
-    /* Stop accepting, then let requests already running finish. */
-    (void)MHD_quiesce_daemon(s->daemon); /* the socket closes with stop */
+    /*
+     * Stop accepting, then let requests already running finish. The
+     * listening socket quiesce hands back is ours to close: left open, the
+     * kernel would keep queueing connections nobody answers.
+     */
+    listen_fd = MHD_quiesce_daemon(s->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     while (metrics_inflight() > 0 && time_mono_ms() < deadline)
         usleep(10 * 1000);
     MHD_stop_daemon(s->daemon);

@@ -330,6 +330,26 @@ test('card present: process on a reader, tap, the webhook completes the payment'
   assertError(await api('POST', '/sandbox/v1/readers/WSC-513-100/present_card', { key: p.key, body: { number: '4242424242424242' } }), 409, 'reader_idle');
 });
 
+test('readers and reader orders: an unknown clinic is 404 and bills nothing; a retried order bills once', async () => {
+  const p = await practice('Reader orders');
+  assertError(await api('POST', '/v1/card_readers', { key: p.key, body: { clinic: 'cln_00000000000000000000000000', serial_number: 'SER-404' } }), 404, undefined, 'clinic');
+  assertError(await api('POST', '/v1/card_reader_orders', { key: p.key, headers: { 'idempotency-key': key() },
+    body: { clinic: 'nonsense', quantity: 1, shipping_name: 'X' } }), 404, undefined, 'clinic');
+  assertError(await api('POST', '/v1/card_reader_orders', { key: p.key,
+    body: { clinic: p.clinic.id, quantity: 1, shipping_name: 'X' } }), 400, 'parameter_missing', 'Idempotency-Key');
+  assertError(await api('POST', '/v1/card_reader_orders', { key: p.key, headers: { 'idempotency-key': key() },
+    body: { clinic: p.clinic.id, quantity: 21, shipping_name: 'X' } }), 400, undefined, 'quantity');
+  assert.equal((await api('GET', '/v1/fee_statements', { key: p.key })).body.data.length, 0);
+  const k = key();
+  const body = { clinic: p.clinic.id, quantity: 3, shipping_name: 'Glow Chicago' };
+  const o1 = await api('POST', '/v1/card_reader_orders', { key: p.key, headers: { 'idempotency-key': k }, body });
+  assert.equal(o1.status, 201, o1.text);
+  assert.deepEqual(o1.body.fee_statements.map((f) => [f.amount, f.status]), [[9900, 'pending'], [19800, 'charged']]);
+  const o2 = await api('POST', '/v1/card_reader_orders', { key: p.key, headers: { 'idempotency-key': k }, body });
+  assert.equal(o2.text, o1.text);
+  assert.equal((await api('GET', '/v1/fee_statements', { key: p.key })).body.data.length, 2, 'billed once');
+});
+
 test('webhooks: a bad signature, an old timestamp or an unknown account is refused', async () => {
   const p = await practice('Hooks');
   const body = JSON.stringify({ id: 'evt_x', object: 'event', type: 'charge.succeeded', account: p.accountId,
