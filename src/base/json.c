@@ -42,6 +42,12 @@ json_use_arena(struct arena *a)
     json_arena = a;
 }
 
+struct arena *
+json_arena_in_use(void)
+{
+    return json_arena;
+}
+
 enum err
 json_parse_object(struct str text, json_t **out, struct errinfo *ei)
 {

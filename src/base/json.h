@@ -41,6 +41,9 @@ struct jfield {
  */
 void json_use_arena(struct arena *a);
 
+/* The arena in use on this thread (NULL: malloc), to restore later. */
+struct arena *json_arena_in_use(void);
+
 /* Install the thread-aware allocator; call once at start-up. */
 void json_init(void);
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/pos.h"
+#include "app/sandbox.h"
 #include "base/str.h"
 #include "cli/cli.h"
 #include "jobs/scheduler.h"
@@ -60,6 +62,7 @@ cli_jobs(int argc, char **argv)
         {"--max", true, &max_s, NULL},
     };
     struct store *s;
+    struct errinfo ei;
     int64_t max;
     int rc;
 
@@ -79,7 +82,16 @@ cli_jobs(int argc, char **argv)
     }
     if (cli_open_store(db, 1, &s) != 0)
         return 1;
+    app_gateways_configure();
+    errinfo_clear(&ei);
+    /* Jobs may reach the sandbox gateway; its events wait for the server. */
+    if (app_sandbox_open(db, NULL, &ei) != ERR_OK) {
+        fprintf(stderr, "poise: sandbox gateway: %s\n", ei.message);
+        store_close(s);
+        return 1;
+    }
     rc = run_once(account, max);
+    app_sandbox_close();
     store_close(s);
     return rc;
 }

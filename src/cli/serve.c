@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/pos.h"
+#include "app/sandbox.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/time.h"
@@ -88,6 +89,23 @@ load_web(const char *dir)
         log_warn("web app not served: %s (run `make web`)", ei.message);
 }
 
+/* The sandbox processor, posting its webhooks back to this server. */
+static int
+open_sandbox(const char *db, const char *host, int port)
+{
+    char url[256];
+    struct errinfo ei;
+
+    errinfo_clear(&ei);
+    snprintf(url, sizeof(url), "http://%s:%d/v1/webhooks/sandbox",
+             strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, port);
+    if (app_sandbox_open(db, url, &ei) != ERR_OK) {
+        fprintf(stderr, "poise: sandbox gateway: %s\n", ei.message);
+        return 1;
+    }
+    return 0;
+}
+
 /* Start the jobs thread unless cfg is NULL (disabled). */
 static int
 start_jobs(struct jobs_scheduler *sched, const struct jobs_config *cfg)
@@ -148,7 +166,9 @@ run(const char *db, const char *host, int port, int threads, bool demo,
         return 1;
     }
     app_set_jobs_runner(run_account_jobs);
-    status = start_jobs(&sched, jobs);
+    status = open_sandbox(db, host, server_port(srv));
+    if (status == 0)
+        status = start_jobs(&sched, jobs);
     if (status == 0) {
         printf("poise: serving http://%s:%d/ (%s %s, started in %lld ms)\n",
                host, server_port(srv), store_engine_name(s), db,
@@ -158,6 +178,7 @@ run(const char *db, const char *host, int port, int threads, bool demo,
     }
     server_stop(srv, 10000);
     jobs_scheduler_stop(&sched);
+    app_sandbox_close();
     store_close(s);
     static_unload();
     return status;

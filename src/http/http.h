@@ -38,6 +38,11 @@
  * with the idempotent response.
  */
 #define RF_PHASED 0x40
+/*
+ * Carries card data (the sandbox processor's own endpoints): no
+ * Idempotency-Key is taken, so no hash of the body is ever stored.
+ */
+#define RF_CARD_DATA 0x80
 
 struct req;
 struct resp;

@@ -283,7 +283,8 @@ run_in_tx(struct req *req, struct resp *resp, struct rstate *st,
 
     rc = parse_body(req, st);
     if (rc == ERR_OK && req->ctx.account_id != NULL &&
-        strcmp(req->route->method, "POST") == 0)
+        strcmp(req->route->method, "POST") == 0 &&
+        !(req->route->flags & RF_CARD_DATA))
         rc = idem_prepare(req, st, idem);
     if (rc == ERR_OK)
         rc = app_tx_begin(&req->ctx, write);

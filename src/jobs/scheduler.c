@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app/payment.h"
+#include "app/sandbox.h"
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "base/json.h"
@@ -182,11 +183,24 @@ recover_payments(struct app_ctx *ctx)
         log_info("payment recovery settled %d payment(s)", done);
 }
 
+/* The sandbox processor's day on the real clock (settle, pay out). */
+static void
+tick_sandbox(struct app_ctx *ctx)
+{
+    struct errinfo ei;
+
+    errinfo_clear(&ei);
+    arena_reset(ctx->a);
+    if (app_sandbox_tick(ctx, &ei) != ERR_OK)
+        log_error("sandbox tick failed: %s", ei.message);
+}
+
 static enum err
 run_due(const char *account_id, int64_t now_ms, int max_jobs, bool recurring,
         struct jobs_stats *out, struct errinfo *ei)
 {
     struct app_ctx ctx = {.actor_type = ACTOR_SYSTEM, .now_ms = now_ms};
+    struct arena *caller_arena;
     char owner[OWNER_MAX];
     const char *id;
     int64_t t0 = time_mono_ms();
@@ -197,6 +211,7 @@ run_due(const char *account_id, int64_t now_ms, int max_jobs, bool recurring,
     memset(out, 0, sizeof(*out));
     ctx.a = arena_new(JOBS_ARENA_BYTES);
     ctx.request_id = "jobs";
+    caller_arena = json_arena_in_use(); /* a request's, on the test clock */
     json_use_arena(ctx.a);
     /* A fresh lease owner per call: each call is a worker of its own. */
     id = id_new(ctx.a, "wrk", now_ms);
@@ -205,8 +220,10 @@ run_due(const char *account_id, int64_t now_ms, int max_jobs, bool recurring,
     rc = app_db_acquire(&ctx);
     if (rc == ERR_OK && recurring)
         enqueue_recurring(&ctx, account_id);
-    if (rc == ERR_OK && recurring && account_id == NULL)
+    if (rc == ERR_OK && recurring && account_id == NULL) {
         recover_payments(&ctx);
+        tick_sandbox(&ctx);
+    }
     while (rc == ERR_OK && !none && out->ran < max_jobs &&
            time_mono_ms() - t0 < JOBS_BUDGET_MS) {
         arena_reset(ctx.a);
@@ -214,7 +231,7 @@ run_due(const char *account_id, int64_t now_ms, int max_jobs, bool recurring,
     }
     out->more = rc == ERR_OK && !none;
     app_db_release(&ctx);
-    json_use_arena(NULL);
+    json_use_arena(caller_arena);
     arena_free(ctx.a);
     return rc;
 }

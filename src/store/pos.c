@@ -63,6 +63,31 @@ store_pos_put(struct db *db, struct arena *a, const char *account_id,
     return db_exec(db, a, sql_pos_put, p, 8, NULL, ei);
 }
 
+static const char sql_pos_on[] =
+    "SELECT account_id FROM pos_settings WHERE status = 'active' AND "
+    "gateway = $1 ORDER BY account_id";
+
+enum err
+store_pos_accounts_on(struct db *db, struct arena *a, const char *gateway,
+                      const char ***ids, size_t *count, struct errinfo *ei)
+{
+    struct db_param p[1] = {P_TEXT(gateway)};
+    struct db_rows r;
+    const char **out;
+    enum err rc = db_exec(db, a, sql_pos_on, p, 1, &r, ei);
+
+    if (rc)
+        return rc;
+    out = arena_array(a, r.nrows + 1, sizeof(*out));
+    if (out == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < r.nrows; i++)
+        out[i] = db_text(&r, i, 0);
+    *ids = out;
+    *count = r.nrows;
+    return ERR_OK;
+}
+
 /* ---- merchant accounts ---- */
 
 #define MERCHANT_COLS                                                          \

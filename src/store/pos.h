@@ -99,6 +99,12 @@ MUST_CHECK enum err store_pos_put(struct db *db, struct arena *a,
                                   const struct pos_settings *s,
                                   struct errinfo *ei);
 
+/* Accounts whose POS is active on gateway; ids arena-owned. Unscoped. */
+MUST_CHECK enum err store_pos_accounts_on(struct db *db, struct arena *a,
+                                          const char *gateway,
+                                          const char ***ids, size_t *count,
+                                          struct errinfo *ei);
+
 MUST_CHECK enum err store_merchant_insert(struct db *db, struct arena *a,
                                           const char *account_id,
                                           const struct merchant_account *m,

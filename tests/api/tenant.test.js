@@ -10,11 +10,23 @@ const path = require('node:path');
 const { ROOT, startServer, createAccount, client, assertError } = require('./helpers');
 
 let server, api, a, b;
+// Both accounts take card payments on the sandbox, so a refusal can only
+// come from the id, never from POS being off.
+async function posOn(acct) {
+  await api('POST', '/v1/clinics', { key: acct.key, body: { name: 'Main', timezone: 'America/Chicago' } });
+  const r = await api('POST', '/v1/pos_settings/activate', { key: acct.key, body: { gateway: 'sandbox', merchant_mode: 'single' } });
+  assert.equal(r.status, 200, r.text);
+  const bank = await api('POST', '/v1/bank_accounts', { key: acct.key, body: {
+    holder_name: 'Owner', routing_number: '110000000', account_number: '000123456789' } });
+  assert.equal(bank.status, 201, bank.text);
+}
 before(async () => {
   server = await startServer();
   api = client(server.base);
   a = createAccount(server, 'Tenant A');
   b = createAccount(server, 'Tenant B');
+  await posOn(a);
+  await posOn(b);
 });
 after(async () => { await server.stop(); });
 
@@ -28,6 +40,38 @@ function routesWithIds() {
   return out;
 }
 
+const seq = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+const idem = () => ({ 'idempotency-key': 'tenant-' + seq() });
+async function clinicOf(acct) {
+  return (await api('GET', '/v1/clinics', { key: acct.key })).body.data[0].id;
+}
+async function tokenOf(acct, number = '4242424242424242') {
+  return (await api('POST', '/sandbox/v1/tokens', { key: acct.key, body: { number, exp_month: 12, exp_year: 2031, cvc: '123' } })).body.id;
+}
+async function paymentOf(acct, number) {
+  const r = await api('POST', '/v1/payments', { key: acct.key, headers: idem(), body: {
+    amount: 2500, currency: 'USD', clinic: await clinicOf(acct), capture: false, source: { type: 'token', token: await tokenOf(acct, number) } } });
+  assert.equal(r.status, 201, r.text);
+  return r.body.id;
+}
+async function readerOf(acct) {
+  return (await api('POST', '/v1/card_readers', { key: acct.key, body: { clinic: await clinicOf(acct), serial_number: 'SER-' + seq() } })).body;
+}
+// A settled day with a disputed payment: one payout and one dispute, made once.
+let settled;
+async function settledDay(acct) {
+  if (!settled) {
+    const id = await paymentOf(acct, '4000000000000259');
+    await api('POST', `/v1/payments/${id}/capture`, { key: acct.key, headers: idem(), body: {} });
+    await api('POST', '/sandbox/v1/test_clock/advance', { key: acct.key, body: { seconds: 3 * 86400 } });
+    settled = {
+      payout: (await api('GET', '/v1/payouts', { key: acct.key })).body.data[0].id,
+      dispute: (await api('GET', '/v1/disputes', { key: acct.key })).body.data[0].id,
+    };
+  }
+  return settled;
+}
+
 // Factories: create an object in account `acct` and return its id.
 const factories = {
   clinics: async (acct) => (await api('POST', '/v1/clinics', { key: acct.key, body: { name: 'C' } })).body.id,
@@ -37,28 +81,51 @@ const factories = {
   patients: async (acct) => (await api('POST', '/v1/patients', { key: acct.key, body: { first_name: 'Pat', last_name: 'Ient' } })).body.id,
   users: async (acct) => (await api('POST', '/v1/users', { key: acct.key, body: { email: `u${Date.now()}${Math.random().toString(36).slice(2, 6)}@t.example`, name: 'U', role: 'front_desk' } })).body.id,
   api_keys: async (acct) => (await api('POST', '/v1/api_keys', { key: acct.key, body: { name: 'K' } })).body.id,
+  payments: (acct) => paymentOf(acct),
+  refunds: async (acct) => {
+    const id = await paymentOf(acct);
+    await api('POST', `/v1/payments/${id}/capture`, { key: acct.key, headers: idem(), body: {} });
+    return (await api('POST', '/v1/refunds', { key: acct.key, headers: idem(), body: { payment: id, amount: 100 } })).body.id;
+  },
+  bank_accounts: async (acct) => (await api('POST', '/v1/bank_accounts', { key: acct.key, body: {
+    holder_name: 'Owner', routing_number: '110000000', account_number: '000555566667' } })).body.id,
+  card_readers: async (acct) => (await readerOf(acct)).id,
+  sandbox_readers: async (acct) => (await readerOf(acct)).serial_number,
+  cards: async (acct) => {
+    const pat = await factories.patients(acct);
+    return (await api('POST', `/v1/patients/${pat}/cards`, { key: acct.key, body: { token: await tokenOf(acct) } })).body.id;
+  },
+  payouts: async (acct) => (await settledDay(acct)).payout,
+  disputes: async (acct) => (await settledDay(acct)).dispute,
 };
 // A valid body for routes that require members, so only the id can fail.
-const validBodies = { '/v1/products/:id/stock/:clinic': { quantity: 1 } };
+const validBodies = {
+  '/v1/products/:id/stock/:clinic': { quantity: 1 },
+  '/v1/card_readers/:id/process_payment': { payment: { amount: 100, currency: 'USD' } },
+  '/v1/disputes/:id/evidence': { evidence: { uncategorized_text: 'x' } },
+  '/sandbox/v1/readers/:serial/present_card': { number: '4242424242424242' },
+  '/v1/patients/:id/cards': { token: 'tok_x' },
+};
 // Parameters other than the first ":id" in a path, resolved in the caller's own account.
-const ownParams = { clinic: 'clinics' };
+const ownParams = { clinic: 'clinics', card: 'cards' };
 
 test('every id route answers 404 to another account', async () => {
   const routes = routesWithIds();
   assert.ok(routes.length >= 10, 'routes parsed: ' + routes.length);
   for (const r of routes) {
-    const resource = r.path.split('/')[2];
+    const parts = r.path.split('/');
+    const resource = parts[1] === 'sandbox' ? 'sandbox_' + parts[3] : parts[2];
     const make = factories[resource];
     assert.ok(make, `no tenant-test factory for ${r.method} ${r.path}: add one`);
     const foreignId = await make(a);
     assert.ok(foreignId, `factory for ${resource} made an object`);
-    let p = r.path.replace(':id', foreignId);
+    let p = r.path.replace(/:\w+/, foreignId);
     for (const [name, res] of Object.entries(ownParams)) {
       if (p.includes(':' + name)) p = p.replace(':' + name, await factories[res](b));
     }
     assert.ok(!p.includes(':'), 'all params bound: ' + p);
     const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : (validBodies[r.path] || {});
-    const res = await api(r.method, p, { key: b.key, body });
+    const res = await api(r.method, p, { key: b.key, body, headers: r.method === 'POST' ? idem() : {} });
     assertError(res, 404, undefined);
     assert.ok(!res.text.includes(a.accountId), `${r.method} ${r.path} leaks nothing`);
     // And the owner can still reach it (the id was real).
@@ -72,7 +139,11 @@ test('every id route answers 404 to another account', async () => {
 test('lists never show another account\'s objects', async () => {
   await factories.clinics(a);
   await factories.patients(a);
-  for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories']) {
+  await factories.payments(a);
+  await factories.card_readers(a);
+  await settledDay(a);
+  for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
+    '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/sandbox/v1/charges']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');
