@@ -25,7 +25,7 @@ export function PatientCards({ patient }) {
       <ul class="card-list" aria-label="Cards on file">
         ${rows.map((c) => html`<li key=${c.id} class="card-item">
           <span class="card-chip" aria-hidden="true">${String(c.brand || '').slice(0, 4).toUpperCase()}</span>
-          <div class="card-item-text"><span class="strong">${cardLabel(c)}</span>${c.default ? html` <${Badge} tone="accent">Default<//>` : null}
+          <div class="card-item-text"><span class="card-item-name"><span class="strong">${cardLabel(c)}</span>${c.default ? html`<${Badge} tone="accent">Default<//>` : null}</span>
             <span class="small muted">Expires ${expiry(c)} · added ${dateOnly(c.created, tz)}</span></div>
           <div class="actions">
             ${!c.default && html`<${Button} size="sm" variant="ghost" aria-label=${'Make ' + cardLabel(c) + ' the default'} onClick=${() => setDefault(c)}>Make default<//>`}

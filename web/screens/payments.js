@@ -32,7 +32,14 @@ export function TakePaymentPage() {
   // One Idempotency-Key per logical payment: kept while the outcome of a
   // request is unknown (network error, 5xx) so a retry cannot charge
   // twice, renewed once an answer (approval or decline) has come back.
-  const attempt = useRef(null); // {body, key, token}
+  const attempt = useRef(null); // {text, key, cardKey, token}
+  // A decline or error shows at the top of the form: bring it into view
+  // (the submit button is at the bottom).
+  const top = useRef(null);
+  useEffect(() => {
+    const el = top.current && top.current.querySelector('.decline, .form-alert');
+    if (el) el.scrollIntoView({ block: 'center' });
+  }, [decline, form.formError]);
 
   const cards = useLoad((signal) => (patient
     ? api('GET', `/v1/patients/${patient.id}/cards`, { signal }) : Promise.resolve({ data: [] })), [patient && patient.id]);
@@ -118,7 +125,7 @@ export function TakePaymentPage() {
   return html`<div class="page page-narrow">
     <${PageHeader} title="Take payment" subtitle="Charge a card keyed in, a card on file or a card reader." />
     <form class="card terminal" noValidate onSubmit=${form.handleSubmit(submit)} aria-label="Payment">
-      <div class="terminal-body">
+      <div class="terminal-body" ref=${top}>
         ${decline && html`<div class="decline" role="alert"><${Icon} name="alert" size=${20} />
           <div><p class="strong">Payment declined</p><p class="msg">${declineText(decline)}</p></div></div>`}
         <${FormAlert} message=${form.formError} />
@@ -205,6 +212,7 @@ function ReaderWait({ payment, reader, onDone }) {
         ${TEST_CARDS.map(([n, what]) => html`<option key=${n} value=${n}>${n} — ${what}</option>`)}</select>
         <${Button} size="sm" busy=${tapping} onClick=${tap}>Present card<//></div>
     </div>`}
+    <p class="small muted">Leaving this screen does not stop the reader: <${Link} href=${'/payments/' + payment.id}>follow the payment on its page<//>.</p>
   </section>`;
 }
 
