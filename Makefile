@@ -48,7 +48,7 @@ $(BUILD)/web/.built: $(WEB_SRCS) node_modules/.package-lock.json
 web: $(BUILD)/web/.built
 
 .PHONY: all run test deps web unit api api-sqlite api-pg checkstyle lint-openapi \
-	bench bench-quick e2e clean format
+	bench bench-quick e2e crash crash-quick clean format
 
 all: $(BUILD)/poise
 
@@ -92,7 +92,7 @@ test:
 	@$(MAKE) --no-print-directory -j2 all web $(BUILD)/poise-san \
 		$(BUILD)/unit_tests
 	@$(MAKE) --no-print-directory unit checkstyle lint-openapi api-sqlite \
-		api-pg e2e bench-quick
+		api-pg crash-quick e2e bench-quick
 	@echo "make test: all passed"
 
 unit: $(BUILD)/unit_tests
@@ -119,6 +119,17 @@ e2e: $(BUILD)/poise web
 
 bench-quick: $(BUILD)/poise
 	bench/run --quick
+
+# Crash storms: card payments while the server is killed with SIGKILL, on
+# SQLite and on PostgreSQL (tests/crash/payments.js says what is checked).
+CRASH_KILLS ?= 100
+crash: $(BUILD)/poise
+	node tests/crash/payments.js --kills $(CRASH_KILLS)
+	scripts/with-postgres sh -c 'POISE_TEST_ENGINE=postgres \
+		node tests/crash/payments.js --kills $(CRASH_KILLS)'
+
+crash-quick:
+	@$(MAKE) --no-print-directory crash CRASH_KILLS=20
 
 lint-openapi: node_modules/.package-lock.json
 	npx --no-install redocly lint docs/openapi.yaml

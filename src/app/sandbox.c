@@ -161,15 +161,15 @@ app_sandbox_advance(struct app_ctx *ctx, int64_t seconds, int64_t *now_ms,
 }
 
 enum err
-app_sandbox_charges(struct app_ctx *ctx, struct sandbox_charge_list *out,
-                    struct errinfo *ei)
+app_sandbox_charges(struct app_ctx *ctx, int64_t offset, int64_t limit,
+                    struct sandbox_charge_list *out, struct errinfo *ei)
 {
     struct gw_ctx g = app_gw_ctx(ctx);
     enum err rc = require_sandbox(ctx, ei);
 
     if (rc)
         return rc;
-    return sandbox_charges_list(&g, out, ei);
+    return sandbox_charges_list(&g, offset, limit, out, ei);
 }
 
 enum err

@@ -57,7 +57,9 @@ MUST_CHECK enum err app_sandbox_advance(struct app_ctx *ctx, int64_t seconds,
  */
 MUST_CHECK enum err app_sandbox_tick(struct app_ctx *ctx, struct errinfo *ei);
 
-MUST_CHECK enum err app_sandbox_charges(struct app_ctx *ctx,
+/* The processor's charges, in creation order: a page at offset. */
+MUST_CHECK enum err app_sandbox_charges(struct app_ctx *ctx, int64_t offset,
+                                        int64_t limit,
                                         struct sandbox_charge_list *out,
                                         struct errinfo *ei);
 

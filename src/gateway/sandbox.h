@@ -129,6 +129,7 @@ struct sandbox_charge_list {
     struct sandbox_charge_entry *items; /* arena-owned (ctx->a) */
     /* Keys that created more than one charge: 0 unless broken. */
     size_t keys_with_many;
+    size_t total; /* charges of the account, all pages */
 };
 
 /*
@@ -137,6 +138,7 @@ struct sandbox_charge_list {
  * "each key has exactly one charge"). ERR_LIMIT when the arena is full.
  */
 MUST_CHECK enum err sandbox_charges_list(const struct gw_ctx *ctx,
+                                         int64_t offset, int64_t limit,
                                          struct sandbox_charge_list *out,
                                          struct errinfo *ei);
 

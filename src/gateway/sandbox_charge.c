@@ -535,21 +535,23 @@ sandbox_charge_lookup(const struct gw_ctx *ctx, const char *idem_key,
     return read_charge(ctx, idem_key, true, out, ei);
 }
 
-static const char sql_charges_all[] = "SELECT " CHARGE_COLS
-                                      " FROM sb_charges WHERE account_id = $1"
-                                      " ORDER BY seq";
+static const char sql_charges_page[] = "SELECT " CHARGE_COLS
+                                       " FROM sb_charges WHERE account_id = $1"
+                                       " ORDER BY seq LIMIT $2 OFFSET $3";
 static const char sql_keys_with_many[] =
-    "SELECT COUNT(*) FROM (SELECT idem_key FROM sb_charges"
-    " WHERE account_id = $1 GROUP BY idem_key HAVING COUNT(*) > 1) t";
+    "SELECT (SELECT COUNT(*) FROM (SELECT idem_key FROM sb_charges"
+    " WHERE account_id = $1 GROUP BY idem_key HAVING COUNT(*) > 1) t),"
+    " (SELECT COUNT(*) FROM sb_charges WHERE account_id = $1)";
 
 static enum err
-list_rows(struct db *db, const struct gw_ctx *ctx,
-          struct sandbox_charge_list *out, struct errinfo *ei)
+list_rows(struct db *db, const struct gw_ctx *ctx, int64_t offset,
+          int64_t limit, struct sandbox_charge_list *out, struct errinfo *ei)
 {
-    struct db_param p[] = {P_TEXT(ctx->account_id)};
+    struct db_param p[] = {P_TEXT(ctx->account_id), P_I64(limit),
+                           P_I64(offset)};
     struct db_rows rows;
     struct db_rows many;
-    enum err rc = db_exec(db, ctx->a, sql_charges_all, p, 1, &rows, ei);
+    enum err rc = db_exec(db, ctx->a, sql_charges_page, p, 3, &rows, ei);
 
     if (rc == ERR_OK)
         rc = db_one(db, ctx->a, sql_keys_with_many, p, 1, &many, ei);
@@ -567,12 +569,13 @@ list_rows(struct db *db, const struct gw_ctx *ctx,
     }
     out->count = rows.nrows;
     out->keys_with_many = (size_t)db_i64(&many, 0, 0);
+    out->total = (size_t)db_i64(&many, 0, 1);
     return ERR_OK;
 }
 
 enum err
-sandbox_charges_list(const struct gw_ctx *ctx, struct sandbox_charge_list *out,
-                     struct errinfo *ei)
+sandbox_charges_list(const struct gw_ctx *ctx, int64_t offset, int64_t limit,
+                     struct sandbox_charge_list *out, struct errinfo *ei)
 {
     struct db *db = NULL;
     enum err rc;
@@ -582,7 +585,8 @@ sandbox_charges_list(const struct gw_ctx *ctx, struct sandbox_charge_list *out,
     rc = sandbox_read(&db, ei);
     if (rc)
         return rc;
-    rc = list_rows(db, ctx, out, ei);
+    ASSERT(offset >= 0 && limit > 0);
+    rc = list_rows(db, ctx, offset, limit, out, ei);
     sandbox_done(db);
     return rc;
 }

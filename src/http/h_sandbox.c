@@ -102,8 +102,18 @@ enum err
 h_sandbox_charge_list(struct req *req, struct resp *resp)
 {
     struct sandbox_charge_list l;
-    enum err rc = app_sandbox_charges(&req->ctx, &l, req->ei);
+    const char *off = req_query(req, "offset");
+    const char *lim = req_query(req, "limit");
+    int64_t offset = 0;
+    int64_t limit = 100;
+    enum err rc = ERR_OK;
 
+    if ((off != NULL && str_to_i64(str_c(off), 0, INT64_MAX, &offset)) ||
+        (lim != NULL && str_to_i64(str_c(lim), 1, 1000, &limit)))
+        return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid",
+                           off != NULL ? "offset" : "limit",
+                           "offset >= 0 and limit 1..1000");
+    rc = app_sandbox_charges(&req->ctx, offset, limit, &l, req->ei);
     if (rc)
         return rc;
     json_t *o = json_object();
@@ -122,6 +132,8 @@ h_sandbox_charge_list(struct req *req, struct resp *resp)
     json_put(o, "data", data);
     json_put(o, "keys_with_many_charges",
              json_integer((json_int_t)l.keys_with_many));
+    json_put(o, "total_count", json_integer((json_int_t)l.total));
+    json_put(o, "has_more", json_boolean((size_t)offset + l.count < l.total));
     resp_json(resp, 200, o);
     return ERR_OK;
 }

@@ -478,7 +478,7 @@ SB_TEST(sandbox_idempotent_charge)
     CHECK(strcmp(ei.decline_code, "insufficient_funds") == 0);
     CHECK_RC(sb()->charge_lookup(&f.ctx, "never-used", &c2, NULL),
              ERR_NOT_FOUND);
-    CHECK_RC(sandbox_charges_list(&f.ctx, &list, NULL), ERR_OK);
+    CHECK_RC(sandbox_charges_list(&f.ctx, 0, 1000, &list, NULL), ERR_OK);
     CHECK(list.count == 2);
     CHECK(list.keys_with_many == 0);
     CHECK(strcmp(list.items[0].idem_key, "key-0") == 0);
@@ -529,7 +529,7 @@ SB_TEST(sandbox_idempotent_under_threads)
         CHECK_RC(racers[i].rc, ERR_OK);
         CHECK(strcmp(racers[i].ref, racers[0].ref) == 0);
     }
-    CHECK_RC(sandbox_charges_list(&f.ctx, &list, NULL), ERR_OK);
+    CHECK_RC(sandbox_charges_list(&f.ctx, 0, 1000, &list, NULL), ERR_OK);
     CHECK(list.count == 1);
     CHECK(list.keys_with_many == 0);
     fx_free(&f);
@@ -1074,7 +1074,7 @@ SB_TEST(sandbox_accounts_are_isolated)
     r.merchant_ref = a.merchant;
     r.token = tok(&b, "4242424242424242");
     CHECK_RC(sb()->charge_create(&b.ctx, &r, &d, NULL), ERR_NOT_FOUND);
-    CHECK_RC(sandbox_charges_list(&b.ctx, &list, NULL), ERR_OK);
+    CHECK_RC(sandbox_charges_list(&b.ctx, 0, 1000, &list, NULL), ERR_OK);
     CHECK(list.count == 0);
     CHECK(event_count(&b, "charge.succeeded") == 0);
     /* The same key in two accounts makes two charges. */

@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// Crash storm: card payments with Idempotency-Keys while the server is
+// killed with SIGKILL at random moments. Every request that got no answer
+// is retried with its key (and the same body) after the restart. In the
+// end every key must have exactly one charge at the sandbox processor and
+// one payment in Poise, nothing may be left pending, and `poise check`
+// (audit chain and ledger) must pass.
+//
+// Usage: node tests/crash/payments.js [--kills N] [--workers N] [--seed S]
+// Engine: POISE_TEST_ENGINE=postgres with scripts/with-postgres, else SQLite.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.resolve(ROOT, process.env.POISE_BIN || 'build/poise');
+const ENGINE = process.env.POISE_TEST_ENGINE || 'sqlite';
+
+function arg(name, def) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+const KILLS = arg('--kills', 20);
+const WORKERS = arg('--workers', 16);
+let seed = arg('--seed', Date.now() % 100000);
+function rand() { // mulberry32: a reproducible run from --seed
+  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+function freeDb() {
+  if (ENGINE === 'postgres') {
+    const admin = process.env.POISE_TEST_PG_ADMIN_URL;
+    const name = 'crash_' + crypto.randomBytes(5).toString('hex');
+    execFileSync('psql', [admin, '-q', '-c', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+    const u = new URL(admin); u.pathname = '/' + name;
+    return { url: u.toString(), cleanup() {} };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poise-crash-'));
+  return { url: path.join(dir, 'poise.db'), cleanup() { fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function cli(args, db, input) {
+  return execFileSync(BIN, [...args, '--db', db], { input: input ?? '', stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+async function start(db, port) {
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--quiet', '--no-jobs'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; if (err.length > 20000) err = err.slice(-10000); });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error('no start: ' + err)), 20000);
+    child.stdout.on('data', (d) => { out += d; if (/serving/.test(out)) { clearTimeout(t); resolve(); } });
+    child.on('exit', (c) => { clearTimeout(t); reject(new Error(`exited ${c}: ${err}`)); });
+  });
+  child.removeAllListeners('exit');
+  child.dead = new Promise((resolve) => child.on('exit', resolve));
+  return child;
+}
+
+async function main() {
+  const db = freeDb();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const owner = JSON.parse(cli(['accounts', 'create', '--name', 'Crash Practice', '--email',
+    `crash-${process.pid}@test.example`, '--password-stdin'], db.url, 'correct horse battery\n'));
+  const auth = { authorization: `Bearer ${owner.api_key.secret}`, 'content-type': 'application/json' };
+  let server = await start(db.url, port);
+  const call = async (method, p, body, headers = {}) => {
+    const r = await fetch(base + p, { method, headers: { ...auth, ...headers }, body: body && JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  };
+  const clinic = (await call('POST', '/v1/clinics', { name: 'Main', timezone: 'America/Chicago' })).body.id;
+  const act = await call('POST', '/v1/pos_settings/activate', { gateway: 'sandbox', merchant_mode: 'single' });
+  if (act.status !== 200) throw new Error('activate: ' + JSON.stringify(act.body));
+
+  const keys = new Map(); // key -> {body, answer}
+  let up = true;
+  let stopping = false;
+  // One worker: tokenize, pay with a fresh key; an unanswered request
+  // stays in `keys` without an answer and is retried after the restart.
+  async function worker() {
+    while (!stopping) {
+      if (!up) { await new Promise((r) => setTimeout(r, 20)); continue; }
+      const number = rand() < 0.15 ? '4000000000000002' : '4242424242424242';
+      let tok;
+      try {
+        tok = await call('POST', '/sandbox/v1/tokens', { number, exp_month: 12, exp_year: 2031, cvc: '123' });
+      } catch { continue; }
+      if (tok.status !== 201) continue;
+      const key = crypto.randomUUID();
+      const body = { amount: 100 + Math.floor(rand() * 100000), currency: 'USD', clinic, source: { type: 'token', token: tok.body.id } };
+      keys.set(key, { body, answer: null });
+      await attempt(key);
+    }
+  }
+  async function attempt(key) {
+    const k = keys.get(key);
+    try {
+      const r = await call('POST', '/v1/payments', k.body, { 'idempotency-key': key });
+      if (r.status === 201 || r.status === 402) k.answer = r;
+      else if (r.status !== 409 && r.status !== 503 && r.status !== 502) throw new Error(`unexpected ${r.status} ${JSON.stringify(r.body)}`);
+    } catch (e) {
+      if (e.message.startsWith('unexpected')) throw e;
+    }
+  }
+  const workers = Array.from({ length: WORKERS }, worker);
+  for (let i = 0; i < KILLS; i++) {
+    await new Promise((r) => setTimeout(r, 50 + rand() * 400));
+    up = false;
+    server.kill('SIGKILL');
+    await server.dead;
+    server = await start(db.url, port);
+    up = true;
+    // Retry every unanswered key with its own key and body until answered.
+    for (let round = 0; round < 50; round++) {
+      const open = [...keys.keys()].filter((k) => keys.get(k).answer === null);
+      if (open.length === 0) break;
+      await Promise.all(open.map(attempt));
+    }
+    process.stdout.write(`kill ${i + 1}/${KILLS}: ${keys.size} keys\n`);
+  }
+  stopping = true;
+  await Promise.all(workers);
+  for (let round = 0; round < 50; round++) {
+    const open = [...keys.keys()].filter((k) => keys.get(k).answer === null);
+    if (open.length === 0) break;
+    await Promise.all(open.map(attempt));
+  }
+  // Verify: one payment per key, one charge per key, nothing pending.
+  const unanswered = [...keys.values()].filter((k) => k.answer === null).length;
+  const payIds = new Set();
+  for (const k of keys.values()) {
+    const p = k.answer.status === 201 ? k.answer.body : k.answer.body.error.payment;
+    if (payIds.has(p.id)) throw new Error('two keys answered with one payment ' + p.id);
+    payIds.add(p.id);
+  }
+  let payments = 0;
+  let pending = 0;
+  for (let after = ''; ;) {
+    const r = await call('GET', `/v1/payments?limit=100${after ? '&starting_after=' + after : ''}`);
+    payments += r.body.data.length;
+    pending += r.body.data.filter((p) => p.status === 'pending').length;
+    if (!r.body.has_more) break;
+    after = r.body.data[r.body.data.length - 1].id;
+  }
+  const charges = { data: [], keys_with_many_charges: 0 };
+  for (let offset = 0; ; offset += 1000) {
+    const r = await call('GET', `/sandbox/v1/charges?limit=1000&offset=${offset}`);
+    if (!r.body.data) throw new Error('charges: ' + JSON.stringify(r.body));
+    charges.data.push(...r.body.data);
+    charges.keys_with_many_charges = r.body.keys_with_many_charges;
+    if (!r.body.has_more) break;
+  }
+  const gwKey = (k) => 'pay_' + crypto.createHash('sha256').update(`pay:${owner.account.id}:${k}`).digest('hex');
+  const byKey = new Map();
+  for (const c of charges.data) byKey.set(c.idempotency_key, (byKey.get(c.idempotency_key) || 0) + 1);
+  const missing = [...keys.keys()].filter((k) => byKey.get(gwKey(k)) !== 1).length;
+  server.kill('SIGTERM');
+  await server.dead;
+  const checked = cli(['check'], db.url);
+  const report = { engine: ENGINE, kills: KILLS, keys: keys.size, payments, charges: charges.data.length,
+    keys_with_many_charges: charges.keys_with_many_charges, keys_without_one_charge: missing, unanswered, pending };
+  console.log(JSON.stringify(report));
+  db.cleanup();
+  const ok = unanswered === 0 && pending === 0 && payments === keys.size && charges.data.length === keys.size &&
+    charges.keys_with_many_charges === 0 && missing === 0;
+  if (!ok) { console.error('FAILED', checked); process.exit(1); }
+  console.log('ok: every key has exactly one charge and one payment; poise check passed');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
