@@ -107,6 +107,49 @@ test('the head admin turns card payments on, adds a bank account and a reader, a
   }
 });
 
+test('in "one merchant account per clinic" mode the head admin adds a clinic\'s merchant account and its bank account', async ({ page, playwright, baseURL }) => {
+  const pr = await newPractice(playwright, baseURL, { name: 'Multi Practice' });
+  try {
+    await signInPractice(page, pr, '/settings/pos');
+    await page.getByRole('radio', { name: /^One merchant account per clinic/ }).check();
+    await page.getByRole('button', { name: 'Activate card payments' }).click();
+    await expect(page.getByText('One per clinic', { exact: true })).toBeVisible();
+    // Activation gave the existing clinic its merchant account.
+    const merchants = page.getByRole('region', { name: 'Merchant accounts' });
+    await expect(merchants.locator('tbody tr')).toHaveCount(1);
+    await expect(merchants.getByText('Every clinic has one')).toBeVisible();
+    // A clinic opened afterwards gets one here.
+    const austin = await pr.post('/v1/clinics', { name: 'Glow Austin', timezone: 'America/Chicago' });
+    await page.reload();
+    await page.getByRole('button', { name: 'Add merchant account' }).click();
+    const ma = page.getByRole('dialog', { name: 'Add merchant account' });
+    await expect(ma.getByLabel('Clinic')).toHaveValue(austin.id);
+    const made = apiResponse(page, 'POST', '/v1/merchant_accounts');
+    await ma.getByRole('button', { name: 'Add', exact: true }).click();
+    const m = await (await made).json();
+    expect(m.clinic).toBe(austin.id);
+    await expect(merchants.locator('tbody tr')).toHaveCount(2);
+    await expect(merchants.getByText(m.id)).toBeVisible();
+
+    await page.getByRole('button', { name: 'Add bank account' }).click();
+    const dlg = page.getByRole('dialog', { name: 'Add bank account' });
+    await dlg.getByLabel('Merchant account').selectOption(m.id);
+    await dlg.getByLabel('Account holder name').fill('Glow Chicago LLC');
+    await dlg.getByLabel('Routing number').fill('110000000');
+    await dlg.getByLabel('Account number').fill('000999991234');
+    const added = apiResponse(page, 'POST', '/v1/bank_accounts');
+    await dlg.getByRole('button', { name: 'Add bank account' }).click();
+    const res = await added;
+    expect(res.status()).toBe(201);
+    expect(res.request().postDataJSON().merchant_account).toBe(m.id);
+    const row = page.getByRole('region', { name: 'Bank accounts' }).locator('tbody tr');
+    await expect(row).toContainText('•••• 1234');
+    await expect(row).toContainText('Glow Austin');
+  } finally {
+    await pr.dispose();
+  }
+});
+
 test('a keyed payment with 4242 is approved, 0002 is declined, and part of the payment is refunded', async ({ page, playwright, baseURL }) => {
   const pr = await newPractice(playwright, baseURL, { name: 'Terminal Practice', activate: true });
   try {

@@ -145,7 +145,14 @@ export function TakePaymentPage() {
           <p class="hint">${capture ? 'The card is charged at once.' : 'The amount is held on the card; capture it later from the payment.'}</p>
         </div>
         <div class="source">
-          <div class="tablist" role="tablist" aria-label="Payment method">
+          <div class="tablist" role="tablist" aria-label="Payment method" onKeyDown=${(e) => {
+            const i = tabs.findIndex((t) => t.id === source);
+            const n = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : -1;
+            if (n < 0) return;
+            e.preventDefault();
+            setSource(tabs[n].id);
+            setTimeout(() => { const b = document.getElementById('src-' + tabs[n].id); if (b) b.focus(); }, 0);
+          }}>
             ${tabs.map((t) => html`<button type="button" role="tab" key=${t.id} id=${'src-' + t.id} class="tab"
               aria-selected=${source === t.id ? 'true' : 'false'} aria-controls="src-panel" tabindex=${source === t.id ? '0' : '-1'}
               onClick=${() => setSource(t.id)}>${t.label}</button>`)}

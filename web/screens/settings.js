@@ -18,7 +18,7 @@ const GATEWAYS = [
 ];
 const MODES = [
   { id: 'single', name: 'Single merchant account', text: 'One merchant account for the whole practice: every clinic\'s card payments are paid out together to one bank account.' },
-  { id: 'multiple', name: 'One merchant account per clinic', text: 'Each clinic has its own merchant account, bank account and payouts. Add a merchant account for each clinic after activating.' },
+  { id: 'multiple', name: 'One merchant account per clinic', text: 'Each clinic has its own merchant account, bank account and payouts. Clinics opened later get theirs here.' },
 ];
 
 export function PosSettingsPage() {
@@ -114,11 +114,15 @@ function Section({ id, title, text, action, children }) {
 // ---------------------------------------------------------------------------
 
 function Merchants({ mode, list, clinicName }) {
+  const { clinics } = useApp();
   const [adding, setAdding] = useState(false);
   const ms = list.data ? list.data.data : [];
+  const free = list.data ? clinics.filter((c) => !c.archived && !ms.some((m) => m.clinic === c.id)) : [];
   return html`<${Section} id="ma-title" title="Merchant accounts"
     text=${mode === 'multiple' ? 'One per clinic: each clinic is paid out separately.' : 'One account for the whole practice.'}
-    action=${mode === 'multiple' && html`<${Button} size="sm" icon="plus" onClick=${() => setAdding(true)}>Add merchant account<//>`}>
+    action=${mode === 'multiple' && (free.length > 0
+      ? html`<${Button} size="sm" icon="plus" onClick=${() => setAdding(true)}>Add merchant account<//>`
+      : html`<span class="small muted">Every clinic has one</span>`)}>
     <${ListState} state=${list} empty=${ms.length === 0} emptyText="No merchant accounts yet" emptyIcon="bank"
       emptyHint=${mode === 'multiple' ? 'Add one for each clinic that takes card payments.' : null} rows=${2}>
       <div class="table-wrap"><table class="table table-compact">
