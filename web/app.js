@@ -14,6 +14,8 @@ import { UsersPage } from './screens/users.js';
 import { ClinicsPage } from './screens/clinics.js';
 import { AuditPage } from './screens/audit.js';
 import { PosSettingsPage } from './screens/settings.js';
+import { TakePaymentPage, PaymentsPage, PaymentPage } from './screens/payments.js';
+import { PayoutsPage, PayoutPage, DisputesPage, DisputePage } from './screens/payouts.js';
 
 const CLINIC_KEY = 'poise.clinic';
 
@@ -24,6 +26,13 @@ const ROUTES = [
   [['patients'], PatientsPage, 'front_desk', 'Patients'],
   [['patients', ':id'], PatientPage, 'front_desk', 'Patient'],
   [['catalog', ':tab'], CatalogPage, 'front_desk', 'Catalog'],
+  [['payments', 'new'], TakePaymentPage, 'front_desk', 'Take payment'],
+  [['payments'], PaymentsPage, 'front_desk', 'Payments'],
+  [['payments', ':id'], PaymentPage, 'front_desk', 'Payment'],
+  [['payouts'], PayoutsPage, 'admin', 'Payouts'],
+  [['payouts', ':id'], PayoutPage, 'admin', 'Payout'],
+  [['disputes'], DisputesPage, 'admin', 'Disputes'],
+  [['disputes', ':id'], DisputePage, 'admin', 'Dispute'],
   [['users'], UsersPage, 'admin', 'Users'],
   [['clinics'], ClinicsPage, 'admin', 'Clinics'],
   [['audit'], AuditPage, 'admin', 'Audit log'],
@@ -49,6 +58,10 @@ function match(pathname) {
 const NAV = [
   { href: '/patients', label: 'Patients', icon: 'patients', role: 'front_desk', prefix: '/patients' },
   { href: '/catalog/services', label: 'Catalog', icon: 'catalog', role: 'front_desk', prefix: '/catalog' },
+  { href: '/payments/new', label: 'Take payment', icon: 'terminal', role: 'front_desk', prefix: '/payments/new' },
+  { href: '/payments', label: 'Payments', icon: 'card', role: 'front_desk', prefix: '/payments' },
+  { href: '/payouts', label: 'Payouts', icon: 'bank', role: 'admin', prefix: '/payouts' },
+  { href: '/disputes', label: 'Disputes', icon: 'flag', role: 'admin', prefix: '/disputes' },
   { href: '/users', label: 'Users', icon: 'users', role: 'admin', prefix: '/users' },
   { href: '/clinics', label: 'Clinics', icon: 'clinics', role: 'admin', prefix: '/clinics' },
   { href: '/audit', label: 'Audit log', icon: 'audit', role: 'admin', prefix: '/audit' },
@@ -171,12 +184,16 @@ function Sidebar({ me, pathname }) {
     navigate('/signin', { replace: true });
   };
   const items = NAV.filter((n) => atLeast(me.user.role, n.role));
+  // The longest matching prefix is the current entry (/payments/new is
+  // "Take payment", not "Payments").
+  const hits = items.filter((n) => pathname === n.prefix || pathname.startsWith(n.prefix + '/'));
+  const current = hits.reduce((a, n) => (!a || n.prefix.length > a.prefix.length ? n : a), null);
   return html`<aside class="sidebar"><div class="sidebar-inner">
     <div class="sidebar-brand"><${Logo} name=${me.account.name} /></div>
     <nav class="nav" aria-label="Main">
       <ul>
         ${items.map((n) => {
-          const active = pathname === n.prefix || pathname.startsWith(n.prefix + '/');
+          const active = n === current;
           return html`<li key=${n.href}><${Link} href=${n.href} class=${'nav-link' + (active ? ' is-active' : '')}
             aria-current=${active ? 'page' : undefined}><${Icon} name=${n.icon} size=${18} /><span>${n.label}</span><//></li>`;
         })}

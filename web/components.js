@@ -31,6 +31,10 @@ const paths = {
   lock: html`<rect x="4.5" y="9" width="11" height="8" rx="1.5"/><path d="M7 9V6.5a3 3 0 0 1 6 0V9"/>`,
   chevronLeft: html`<path d="m12 15-5-5 5-5"/>`,
   chevronRight: html`<path d="m8 5 5 5-5 5"/>`,
+  terminal: html`<rect x="5" y="2.5" width="10" height="15" rx="1.5"/><path d="M7.5 6h5M7.5 9.5h1M11.5 9.5h1M7.5 12.5h1M11.5 12.5h1"/>`,
+  bank: html`<path d="M3 8 10 3.5 17 8M4.5 8v6.5M8 8v6.5M12 8v6.5M15.5 8v6.5M3 17h14"/>`,
+  flag: html`<path d="M5 17.5V3M5 3.5h9l-2 3.5 2 3.5H5"/>`,
+  reader: html`<rect x="5.5" y="2.5" width="9" height="15" rx="2"/><path d="M8 5.5h4M8.5 14.5h3"/><path d="M7.8 9.2a3 3 0 0 1 4.4 0"/>`,
 };
 
 export function Icon({ name, size = 20, class: cls }) {

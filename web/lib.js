@@ -115,6 +115,8 @@ export class ApiError extends Error {
     this.type = err && err.type;
     this.code = err && err.code;
     this.param = (err && err.param) || null;
+    this.declineCode = (err && err.decline_code) || null;
+    this.detail = err || null; // the whole error object (payment, would_stop…)
   }
 }
 

@@ -8,6 +8,9 @@
 // are allowed for /v1/ URLs only.
 'use strict';
 
+const crypto = require('node:crypto');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const { test: base, expect } = require('@playwright/test');
 
 const DEMO_PASSWORD = 'glow-demo-2026';
@@ -138,7 +141,56 @@ function bodyRows(page) {
   return page.getByRole('table').first().locator('tbody tr');
 }
 
+// ---------------------------------------------------------------------------
+// A practice of its own (for tests that change account-wide settings, such
+// as turning card payments on): an account made with the real CLI on the
+// server's database, one clinic, one patient, and an API request context
+// with the account's key (`request`, disposed by the caller via dispose()).
+const ROOT = path.resolve(__dirname, '..', '..');
+const PRACTICE_PASSWORD = 'e2e practice 2026';
+let practiceSeq = 0;
+
+async function newPractice(playwright, baseURL, { name = 'E2E Practice', activate = false, bank = false } = {}) {
+  const db = path.join(process.env.E2E_TMP_DIR, 'e2e.db');
+  const bin = path.resolve(ROOT, process.env.POISE_BIN || 'build/poise');
+  const email = `owner-${process.pid}-${++practiceSeq}-${crypto.randomBytes(3).toString('hex')}@e2e.example`;
+  const out = JSON.parse(execFileSync(bin,
+    ['accounts', 'create', '--name', name, '--email', email, '--password-stdin', '--db', db],
+    { input: PRACTICE_PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] }).toString());
+  const request = await playwright.request.newContext({
+    baseURL, extraHTTPHeaders: { Authorization: `Bearer ${out.api_key.secret}` },
+  });
+  const post = async (url, data, status = [200, 201]) => {
+    const r = await request.post(url, { data, headers: { 'Idempotency-Key': crypto.randomUUID() } });
+    expect(status, `POST ${url}: ${await r.text()}`).toContain(r.status());
+    return r.json();
+  };
+  const clinic = await post('/v1/clinics', {
+    name: 'Glow Chicago', timezone: 'America/Chicago',
+    address: { line1: '1 Main St', city: 'Chicago', state: 'IL', postal_code: '60601' },
+  });
+  const patient = await post('/v1/patients', { first_name: 'Ava', last_name: 'Stone', email: `ava-${practiceSeq}@e2e.example` });
+  if (activate) await post('/v1/pos_settings/activate', { gateway: 'sandbox', merchant_mode: 'single' });
+  if (bank) {
+    await post('/v1/bank_accounts', {
+      holder_name: 'Glow Chicago LLC', routing_number: '110000000', account_number: '000123456789',
+    });
+  }
+  return {
+    email, password: PRACTICE_PASSWORD, key: out.api_key.secret, clinic, patient, request, post,
+    dispose: () => request.dispose(),
+  };
+}
+
+// Sign a practice's head admin in at `path`.
+async function signInPractice(page, practice, path = '/') {
+  await page.goto(path);
+  await submitSignIn(page, practice.email, { password: practice.password });
+}
+
 module.exports = {
+  newPractice,
+  signInPractice,
   test,
   expect,
   DEMO_PASSWORD,

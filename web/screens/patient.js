@@ -1,12 +1,14 @@
 // One patient: details, edit, archive/restore (admin), and the tabs that
 // later capabilities fill (invoices, payments, cards, wallet, memberships,
-// gift cards). Until then each tab shows its empty state, never sample data.
+// gift cards). Cards on file are live (cards.js); the other tabs show their
+// empty state until their capability lands, never sample data.
 import {
   html, useState, useEffect, api, useApp, useLoad, toast, phone, calendarDate, dateOnly, atLeast,
   queryParam, setQueryParam,
 } from '../lib.js';
 import { Button, PageHeader, Tabs, Badge, Initials, Icon, ConfirmDialog } from '../components.js';
 import { PatientDialog } from './patients.js';
+import { PatientCards } from './cards.js';
 
 const TABS = [
   { id: 'invoices', label: 'Invoices', icon: 'receipt', empty: 'No invoices yet', hint: 'Invoices and quotes for this patient will appear here.' },
@@ -72,9 +74,9 @@ export function PatientPage({ id }) {
       </section>
       <section class="card activity" aria-label="Activity">
         <${Tabs} label="Patient activity" value=${tab} onChange=${(t) => setQueryParam('tab', t === 'invoices' ? null : t)}
-          tabs=${TABS.map((t) => ({ id: t.id, label: t.label, render: () => html`<div class="state state-empty state-flat">
+          tabs=${TABS.map((t) => ({ id: t.id, label: t.label, render: () => (t.id === 'cards' ? html`<${PatientCards} patient=${patient} />` : html`<div class="state state-empty state-flat">
             <span class="state-icon"><${Icon} name=${t.icon} size=${22} /></span>
-            <p class="state-title">${t.empty}</p><p class="state-text">${t.hint}</p></div>` }))} />
+            <p class="state-title">${t.empty}</p><p class="state-text">${t.hint}</p></div>`) }))} />
       </section>
     </div>
     ${dialog === 'edit' && html`<${PatientDialog} patient=${patient} onClose=${() => setDialog(null)}
