@@ -32,7 +32,8 @@
  *        {"count":n} applies either to the next n requests
  *   POST /_standin/key {"key"}                  the API key it expects
  *   GET  /_standin/state                        payment intents, refunds,
- *        and every API request seen (method, path, idempotency key)
+ *        connected account ids, and every API request seen (method, path,
+ *        idempotency key)
  *   POST /_standin/reader_present {"reader","payment_method"}  a card is
  *        presented at a reader that is processing a payment intent
  *   POST /_standin/dispute {"payment_intent","reason"}  opens a dispute
@@ -730,6 +731,7 @@ function control(method, path, body)
                 id: pi.id, status: pi.status, amount: pi.amount,
                 metadata: pi.metadata })),
             refunds: [...db.refunds.values()],
+            accounts: [...db.accounts.keys()],
             requests: db.requests,
         };
     }
