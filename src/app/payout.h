@@ -3,7 +3,7 @@
  * disputes, as the gateway reports them.
  *
  * The gateway decides payouts and disputes; Poise learns of them from
- * webhooks (and the payout sync job), fetches the object, and records it
+ * webhooks, fetches the object, and records it
  * with its ledger transfers: a payout moves money from the processor
  * balance to "in transit" and then to the bank; a dispute holds the
  * amount and its fee, and gives them back when won.
