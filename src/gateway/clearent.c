@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "base/assert.h"
+#include "base/crypto.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -893,15 +894,37 @@ clearent_disconnect(const struct gw_ctx *ctx, struct errinfo *ei)
     return ERR_OK;
 }
 
+/* The terminal the configured key belongs to; false when none is set. */
+static bool
+terminal_ref(char *out)
+{
+    const char *k = gateway_config()->clearent_api_key;
+    char hex[SHA256_HEX_LEN + 1];
+
+    if (k == NULL || k[0] == '\0')
+        return false;
+    sha256_hex(k, strlen(k), hex);
+    snprintf(out, GW_REF_MAX, "clearent_terminal_%.16s", hex);
+    return true;
+}
+
+/*
+ * Clearent boards merchants through its own onboarding, not this API: the
+ * configured API key belongs to one boarded merchant's terminal. So the
+ * "merchant account" Poise makes is a name for that terminal, the same for
+ * every call with the same key (a hash of the key, never the key).
+ */
 static enum err
 clearent_merchant_create(const struct gw_ctx *ctx,
                          const struct gw_merchant_req *r, char *ref_out,
                          struct errinfo *ei)
 {
-    (void)ctx, (void)r, (void)ref_out;
-    return unsupported("merchant creation (board merchants through "
-                       "clearent's onboarding)",
-                       ei);
+    ASSERT(ctx != NULL && r != NULL);
+    if (!terminal_ref(ref_out))
+        return errinfo_set(ei, ERR_GATEWAY, "gateway_not_configured", NULL,
+                           "clearent is not configured on this server "
+                           "(POISE_CLEARENT_API_KEY)");
+    return ERR_OK;
 }
 
 static enum err
@@ -1014,6 +1037,8 @@ event_from(json_t *ev, struct gw_event *out, struct errinfo *ei)
         return errinfo_set(ei, ERR_INVALID, "event_invalid", NULL,
                            "the clearent event lacks a transaction id");
     out->created_ms = created_ms(httpc_jstr(t, "created"));
+    /* Events are the configured terminal's: Poise finds its account. */
+    (void)terminal_ref(out->account_id);
     return ERR_OK;
 }
 
