@@ -10,6 +10,7 @@
 #include "jobs/scheduler.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,6 +20,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "base/time.h"
 #include "jobs/jobs_int.h"
 
@@ -164,9 +166,23 @@ enqueue_recurring(struct app_ctx *ctx, const char *account_id)
 }
 
 /*
- * Finish payments a crash left pending for PAYMENT_RECOVER_AFTER_MS (far
- * longer than any gateway call with its retries takes).
+ * How long a payment must have been pending to count as abandoned:
+ * PAYMENT_RECOVER_AFTER_MS, far longer than any gateway call with its
+ * retries takes, or POISE_PAYMENT_RECOVER_AFTER_MS (the crash test sets 0
+ * for a run of `poise jobs run-once` with no server running).
  */
+static int64_t
+recover_after_ms(void)
+{
+    const char *env = getenv("POISE_PAYMENT_RECOVER_AFTER_MS");
+    int64_t ms;
+
+    if (env != NULL && str_to_i64(str_c(env), 0, INT64_MAX / 2, &ms) == ERR_OK)
+        return ms;
+    return PAYMENT_RECOVER_AFTER_MS;
+}
+
+/* Finish payments a crash left pending (see recover_after_ms). */
 static void
 recover_payments(struct app_ctx *ctx)
 {
@@ -176,8 +192,8 @@ recover_payments(struct app_ctx *ctx)
     errinfo_clear(&ei);
     arena_reset(ctx->a);
     ctx->account_id = NULL;
-    if (app_payment_recover(ctx, time_now_ms() - PAYMENT_RECOVER_AFTER_MS,
-                            &done, &ei) != ERR_OK)
+    if (app_payment_recover(ctx, time_now_ms() - recover_after_ms(), &done,
+                            &ei) != ERR_OK)
         log_error("payment recovery failed: %s", ei.message);
     else if (done > 0)
         log_info("payment recovery settled %d payment(s)", done);

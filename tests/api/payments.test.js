@@ -101,6 +101,38 @@ test('POS settings: off by default, activation, no-op repeat, conflicts, bad inp
   assertError(await api('POST', '/v1/merchant_accounts', { key: p.key, body: { clinic: 'cln_00000000000000000000000000' } }), 404);
 });
 
+test('multiple mode: a payment settles to its clinic\'s merchant account and its payout', async () => {
+  const p = await practice('Two clinics', { activate: false });
+  const c2 = (await api('POST', '/v1/clinics', { key: p.key, body: { name: 'Glow Denver', timezone: 'America/Denver' } })).body;
+  assert.equal((await api('POST', '/v1/pos_settings/activate', { key: p.key,
+    body: { gateway: 'sandbox', merchant_mode: 'multiple' } })).status, 200);
+  const merchants = (await api('GET', '/v1/merchant_accounts', { key: p.key })).body.data;
+  const m1 = merchants.find((m) => m.clinic === p.clinic.id);
+  const m2 = merchants.find((m) => m.clinic === c2.id);
+  assert.ok(m1 && m2 && m1.id !== m2.id, 'one merchant account per clinic');
+  // Each merchant account has its own bank account.
+  for (const m of [m1, m2]) {
+    const b = await api('POST', '/v1/bank_accounts', { key: p.key, body: { merchant_account: m.id,
+      holder_name: 'Glow', routing_number: '110000000', account_number: m === m1 ? '000111122223' : '000444455556' } });
+    assert.equal(b.status, 201, b.text);
+    assert.equal(b.body.merchant_account, m.id);
+  }
+  assertError(await api('POST', '/v1/bank_accounts', { key: p.key, body: {
+    holder_name: 'Glow', routing_number: '110000000', account_number: '000444455556' } }), 400, 'parameter_missing', 'merchant_account');
+  const a = await pay(p, { amount: 10000, source: { type: 'token', token: await token(p) } });
+  const b = await pay(p, { amount: 7000, clinic: c2.id, source: { type: 'token', token: await token(p) } });
+  assert.equal(a.body.merchant_account, m1.id);
+  assert.equal(b.body.merchant_account, m2.id);
+  await advance(p, 3 * DAY);
+  const payouts = (await api('GET', '/v1/payouts', { key: p.key })).body.data;
+  for (const [pay1, m] of [[a, m1], [b, m2]]) {
+    const po = payouts.find((x) => x.merchant_account === m.id);
+    assert.ok(po, 'a payout for ' + m.id);
+    const detail = await api('GET', `/v1/payouts/${po.id}`, { key: p.key });
+    assert.ok(detail.body.items.some((it) => it.object === pay1.body.id), 'the payment is in its clinic\'s payout');
+  }
+});
+
 test('Clearent only when every clinic is in the US', async () => {
   const p = await practice('Clearent', { activate: false });
   await api('POST', '/v1/clinics', { key: p.key, body: { name: 'Glow Toronto', country: 'CA', currency: 'CAD', timezone: 'America/Toronto' } });
@@ -133,6 +165,17 @@ test('bank accounts: ABA check, last 4 only, default rules', async () => {
   assert.equal(del.status, 200, del.text);
   const after = await api('GET', '/v1/bank_accounts', { key: p.key });
   assert.deepEqual(after.body.data.map((b) => [b.last4, b.default]), [['4321', true]]);
+  // A payout on its way: its bank account cannot go until it arrives.
+  await pay(p, { amount: 9000, source: { type: 'token', token: await token(p) } });
+  await advance(p, DAY);
+  const po = (await api('GET', '/v1/payouts', { key: p.key })).body.data;
+  assert.equal(po.length, 1, 'one payout after one cut-off');
+  assert.equal(po[0].status, 'in_transit');
+  assert.equal(po[0].bank_account, b2.id);
+  assertError(await api('DELETE', `/v1/bank_accounts/${b2.id}`, { key: p.key }), 409, 'payout_in_flight');
+  await advance(p, DAY);
+  assert.equal((await api('GET', `/v1/payouts/${po[0].id}`, { key: p.key })).body.status, 'paid');
+  assert.equal((await api('DELETE', `/v1/bank_accounts/${b2.id}`, { key: p.key })).status, 200);
 });
 
 test('tokens: Luhn and expiry refused at the sandbox; /v1 refuses card numbers', async () => {
@@ -328,6 +371,50 @@ test('card present: process on a reader, tap, the webhook completes the payment'
   assert.equal(g.body.fee, 223); // 2.6% of 8000 = 208, + 15
   assert.equal(g.body.card.last4, '4242');
   assertError(await api('POST', '/sandbox/v1/readers/WSC-513-100/present_card', { key: p.key, body: { number: '4242424242424242' } }), 409, 'reader_idle');
+  const list = await api('GET', '/v1/card_readers', { key: p.key });
+  assert.deepEqual(list.body.data.map((x) => x.serial_number), ['WSC-513-100']);
+  assert.equal((await api('DELETE', `/v1/card_readers/${rd.body.id}`, { key: p.key })).status, 200);
+  assert.equal((await api('GET', '/v1/card_readers', { key: p.key })).body.data.length, 0);
+  assertError(await api('POST', `/v1/card_readers/${rd.body.id}/process_payment`, { key: p.key,
+    headers: { 'idempotency-key': key() }, body: { payment: { amount: 100, currency: 'USD' } } }), 404);
+});
+
+test('payments list filters: patient, clinic, status, created range; bad filters refused', async () => {
+  const p = await practice('Filters');
+  const other = (await api('POST', '/v1/patients', { key: p.key, body: { first_name: 'Zed', last_name: 'Ray' } })).body;
+  const ok = await pay(p, { amount: 1000, patient: p.patient.id, source: { type: 'token', token: await token(p) } });
+  const held = await pay(p, { amount: 2000, patient: other.id, capture: false, source: { type: 'token', token: await token(p) } });
+  const failed = await pay(p, { amount: 3000, source: { type: 'token', token: await token(p, '4000000000000002') } });
+  const ids = async (q) => (await api('GET', '/v1/payments' + q, { key: p.key })).body.data.map((x) => x.id);
+  assert.deepEqual(await ids(''), [failed.body.error.payment.id, held.body.id, ok.body.id], 'newest first');
+  assert.deepEqual(await ids(`?patient=${other.id}`), [held.body.id]);
+  assert.deepEqual(await ids('?status=requires_capture'), [held.body.id]);
+  assert.deepEqual(await ids('?status=failed'), [failed.body.error.payment.id]);
+  assert.deepEqual(await ids(`?clinic=${p.clinic.id}&status=succeeded`), [ok.body.id]);
+  assert.deepEqual(await ids(`?created[gte]=${ok.body.created + 3600}`), []);
+  assert.equal((await ids(`?created[gte]=${ok.body.created}&created[lt]=${ok.body.created + 3600}`)).length, 3);
+  assert.deepEqual(await ids('?limit=1&starting_after=' + held.body.id), [ok.body.id]);
+  assertError(await api('GET', '/v1/payments?created[gte]=yesterday', { key: p.key }), 400, 'parameter_invalid', 'created[gte]');
+  assertError(await api('GET', '/v1/payments?limit=0', { key: p.key }), 400);
+});
+
+test('void: a payment not yet settled is canceled at the gateway, no fee', async () => {
+  const p = await practice('Void');
+  const r = await pay(p, { amount: 6000, source: { type: 'token', token: await token(p) } });
+  assert.equal(r.body.status, 'succeeded');
+  assert.ok(r.body.fee > 0);
+  const v = await api('POST', `/v1/payments/${r.body.id}/cancel`, { key: p.key, headers: { 'idempotency-key': key() } });
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.body.status, 'canceled');
+  assert.equal(v.body.fee, 0);
+  assert.equal(v.body.amount_captured, 0);
+  assertError(await api('POST', '/v1/refunds', { key: p.key, headers: { 'idempotency-key': key() }, body: { payment: r.body.id } }), 400, 'charge_not_refundable');
+  // After settlement only a refund is possible.
+  const s2 = await pay(p, { amount: 6000, source: { type: 'token', token: await token(p) } });
+  await advance(p, DAY);
+  assertError(await api('POST', `/v1/payments/${s2.body.id}/cancel`, { key: p.key, headers: { 'idempotency-key': key() } }), 409, 'charge_already_settled');
+  assert.equal((await api('GET', `/v1/payments/${s2.body.id}`, { key: p.key })).body.status, 'succeeded');
+  assert.match(check(server.db), /ok|OK|passed/i);
 });
 
 test('readers and reader orders: an unknown clinic is 404 and bills nothing; a retried order bills once', async () => {

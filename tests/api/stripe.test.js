@@ -104,6 +104,13 @@ test('webhooks signed by Stripe\'s library: applied once, replay is a duplicate,
   const old = Math.floor(Date.now() / 1000) - 301;
   assertError(await post(stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: old })), 400, 'signature_invalid');
   assertError(await post(undefined), 400, 'signature_invalid');
+  // An older event arriving late (out of order) cannot move it back.
+  const late = JSON.stringify({ id: 'evt_' + crypto.randomBytes(8).toString('hex'), object: 'event',
+    type: 'payment_intent.amount_capturable_updated', account, created: Math.floor(Date.now() / 1000) - 60,
+    data: { object: { id: pi.id, object: 'payment_intent', status: 'requires_capture' } } });
+  const lateRes = await post(stripe.webhooks.generateTestHeaderString({ payload: late, secret: SECRET }), late);
+  assert.equal(lateRes.status, 200, lateRes.text);
+  assert.equal(lateRes.body.duplicate, false);
   const after = await api('GET', `/v1/payments/${r.body.id}`, { key: p.key });
-  assert.deepEqual(after.body, g.body, 'refused deliveries changed nothing');
+  assert.deepEqual(after.body, g.body, 'refused and late deliveries changed nothing');
 });

@@ -141,10 +141,50 @@ async function main() {
     if (open.length === 0) break;
     await Promise.all(open.map(attempt));
   }
-  // Verify: one payment per key, one charge per key, nothing pending.
+  // Recovery: a burst killed in flight and never retried; `poise jobs
+  // run-once` (no server running) must finish every payment left pending
+  // by asking the sandbox for the charge made with its key.
+  const burst = [];
+  for (let i = 0; i < 64; i++) {
+    let tok;
+    try { tok = await call('POST', '/sandbox/v1/tokens', { number: '4242424242424242', exp_month: 12, exp_year: 2031, cvc: '123' }); } catch { break; }
+    const key = crypto.randomUUID();
+    keys.set(key, { body: { amount: 777, currency: 'USD', clinic, source: { type: 'token', token: tok.body.id } }, answer: null });
+    burst.push(key);
+  }
+  const inflight = burst.map(attempt);
+  await new Promise((r) => setTimeout(r, 5 + rand() * 30));
+  server.kill('SIGKILL');
+  await server.dead;
+  await Promise.all(inflight);
+  const recovered = execFileSync(BIN, ['jobs', 'run-once', '--db', db.url], {
+    env: { ...process.env, POISE_PAYMENT_RECOVER_AFTER_MS: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  void recovered;
+  server = await start(db.url, port);
+  let pendingAfterRecovery = 0;
+  for (let after = ''; ;) {
+    const r = await call('GET', `/v1/payments?limit=100&status=pending${after ? '&starting_after=' + after : ''}`);
+    pendingAfterRecovery += r.body.data.length;
+    if (!r.body.has_more) break;
+    after = r.body.data[r.body.data.length - 1].id;
+  }
+  const burstOpen = burst.filter((k) => keys.get(k).answer === null).length;
+  for (const k of burst.filter((k) => keys.get(k).answer === null)) {
+    const r = await call('POST', '/v1/payments', keys.get(k).body, { 'idempotency-key': k });
+    keys.get(k).answer = r; // the recovered outcome, or a fresh one
+  }
+
+  // Verify: one payment per key, one charge per key (none for a payment
+  // recovery found the gateway never charged), nothing pending.
   const unanswered = [...keys.values()].filter((k) => k.answer === null).length;
   const payIds = new Set();
-  for (const k of keys.values()) {
+  const abandoned = new Set();
+  for (const [key, k] of keys.entries()) {
+    if (k.answer.status === 400 && k.answer.body.error.code === 'payment_abandoned') {
+      abandoned.add(key);
+      continue;
+    }
+    if (k.answer.status !== 201 && k.answer.status !== 402) throw new Error('answer ' + JSON.stringify(k.answer));
     const p = k.answer.status === 201 ? k.answer.body : k.answer.body.error.payment;
     if (payIds.has(p.id)) throw new Error('two keys answered with one payment ' + p.id);
     payIds.add(p.id);
@@ -169,18 +209,20 @@ async function main() {
   const gwKey = (k) => 'pay_' + crypto.createHash('sha256').update(`pay:${owner.account.id}:${k}`).digest('hex');
   const byKey = new Map();
   for (const c of charges.data) byKey.set(c.idempotency_key, (byKey.get(c.idempotency_key) || 0) + 1);
-  const missing = [...keys.keys()].filter((k) => byKey.get(gwKey(k)) !== 1).length;
+  const missing = [...keys.keys()].filter((k) => byKey.get(gwKey(k)) !== (abandoned.has(k) ? undefined : 1)).length;
   server.kill('SIGTERM');
   await server.dead;
   const checked = cli(['check'], db.url);
   const report = { engine: ENGINE, kills: KILLS, keys: keys.size, payments, charges: charges.data.length,
-    keys_with_many_charges: charges.keys_with_many_charges, keys_without_one_charge: missing, unanswered, pending };
+    keys_with_many_charges: charges.keys_with_many_charges, keys_without_one_charge: missing, unanswered, pending,
+    recovery: { burst: burst.length, unanswered_at_kill: burstOpen, pending_after_recovery: pendingAfterRecovery, abandoned: abandoned.size } };
   console.log(JSON.stringify(report));
   db.cleanup();
-  const ok = unanswered === 0 && pending === 0 && payments === keys.size && charges.data.length === keys.size &&
-    charges.keys_with_many_charges === 0 && missing === 0;
+  const ok = unanswered === 0 && pending === 0 && pendingAfterRecovery === 0 && payments === keys.size &&
+    charges.data.length === keys.size - abandoned.size && charges.keys_with_many_charges === 0 && missing === 0;
   if (!ok) { console.error('FAILED', checked); process.exit(1); }
-  console.log('ok: every key has exactly one charge and one payment; poise check passed');
+  console.log('ok: every key has exactly one charge and one payment (none for ' + abandoned.size +
+    ' abandoned before the gateway); recovery left nothing pending; poise check passed');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
