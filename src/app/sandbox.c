@@ -9,6 +9,7 @@
 #include "app/pos.h"
 #include "base/assert.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "store/pos.h"
 
 #define ADVANCE_SECONDS_MAX (90LL * 24 * 60 * 60)
@@ -26,6 +27,17 @@ sandbox_path(struct arena *a, const char *db_url)
     return arena_printf(a, "%.*s-sandbox%s", (int)(dot - path), path, dot);
 }
 
+/* *v from the environment variable name when set to 0..100000. */
+static void
+env_i64(const char *name, int64_t *v)
+{
+    const char *s = getenv(name);
+    int64_t n;
+
+    if (s != NULL && str_to_i64(str_c(s), 0, 100000, &n) == ERR_OK)
+        *v = n;
+}
+
 enum err
 app_sandbox_open(const char *db_url, const char *webhook_url,
                  struct errinfo *ei)
@@ -39,6 +51,10 @@ app_sandbox_open(const char *db_url, const char *webhook_url,
 
     ASSERT(a != NULL);
     sandbox_config_init(&c);
+    env_i64("POISE_SANDBOX_CNP_BPS", &c.cnp_bps);
+    env_i64("POISE_SANDBOX_CNP_FIXED", &c.cnp_fixed);
+    env_i64("POISE_SANDBOX_CP_BPS", &c.cp_bps);
+    env_i64("POISE_SANDBOX_CP_FIXED", &c.cp_fixed);
     c.db_url = env != NULL && env[0] != '\0' ? env
                : pg                          ? db_url
                                              : sandbox_path(a, db_url);
@@ -143,16 +159,20 @@ app_sandbox_advance(struct app_ctx *ctx, int64_t seconds, int64_t *now_ms,
     rc = outside_tx(ctx, ei);
     if (rc)
         return rc;
-    rc = app_test_clock_advance(ctx->account_id, seconds * 1000, now_ms);
+    /* What is due now happens before the clock moves (this month's fees
+     * reach the next payout), then the processor's days, then the jobs
+     * due at the new time. */
+    rc = app_run_jobs(ctx->account_id, ctx->now_ms, ei);
+    if (rc == ERR_OK)
+        rc = app_test_clock_advance(ctx->account_id, seconds * 1000, now_ms);
     if (rc == ERR_LIMIT)
         rc = errinfo_set(ei, ERR_LIMIT, "test_clocks_full", NULL,
                          "too many test clocks in this process");
-    ctx->now_ms = *now_ms;
-    g = app_gw_ctx(ctx);
-    if (rc == ERR_OK)
-        rc = app_run_jobs(ctx->account_id, ctx->now_ms, ei);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK) {
+        ctx->now_ms = *now_ms;
+        g = app_gw_ctx(ctx);
         rc = sandbox_advance(&g, ei);
+    }
     if (rc == ERR_OK)
         rc = app_run_jobs(ctx->account_id, ctx->now_ms, ei);
     if (app_tx_begin(ctx, true) != ERR_OK && rc == ERR_OK)

@@ -478,6 +478,11 @@ test('payouts: the deposit report sums to the payout; reader and fees deducted o
   const connection = fees.body.data.filter((f) => f.kind === 'connection_fee');
   assert.equal(connection.length, 1, 'one connection fee this month');
   assert.equal(connection[0].amount, 1000);
+  const reader = fees.body.data.find((f) => f.kind === 'card_reader' && f.status !== 'charged');
+  for (const f of [connection[0], reader]) {
+    assert.equal(f.status, 'deducted', `${f.kind} taken from a payout`);
+    assert.ok(list.body.data.some((x) => x.id === f.payout), `${f.kind} names its payout`);
+  }
   await advance(p, 60);
   const fees2 = await api('GET', '/v1/fee_statements', { key: p.key });
   assert.equal(fees2.body.data.filter((f) => f.kind === 'connection_fee').length, 1, 'still once');
