@@ -81,8 +81,10 @@ static const char sql_card_delete_all[] =
     "WHERE account_id = $1 AND status = 'active'";
 
 static void
-card_row(const struct db_rows *r, size_t i, struct card *c)
+card_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct card *c = out;
+
     c->id = db_text(r, i, 0);
     c->patient_id = db_text(r, i, 1);
     c->gateway = db_text(r, i, 2);
@@ -118,14 +120,9 @@ store_card_get(struct db *db, struct arena *a, const char *account_id,
                const char *id, struct card *out, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql_card_get, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        card_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql_card_get, p, 2, card_row, out, ei);
 }
 
 enum err
@@ -137,22 +134,10 @@ store_card_list_active(struct db *db, struct arena *a, const char *account_id,
     struct db_param p[4] = {
         P_TEXT(account_id), P_TEXT(patient_id != NULL ? patient_id : ""),
         P_TEXT(starting_after != NULL ? starting_after : ""), P_I64(limit + 1)};
-    struct db_rows r;
-    struct card *cs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_card_list, p, 4, &r, ei);
-    if (rc)
-        return rc;
-    *count = db_page(&r, limit, has_more);
-    cs = arena_array(a, *count + 1, sizeof(*cs));
-    if (cs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < *count; i++)
-        card_row(&r, i, &cs[i]);
-    *out = cs;
-    return ERR_OK;
+    return db_list_as(db, a, sql_card_list, p, 4, card_row, sizeof(**out),
+                      limit, (void **)out, count, has_more, ei);
 }
 
 enum err
@@ -287,7 +272,7 @@ payment_bind(const char *account_id, const struct payment *x,
 }
 
 static void
-payment_row(const struct db_rows *r, size_t i, size_t c, struct payment *x)
+payment_cols(const struct db_rows *r, size_t i, size_t c, struct payment *x)
 {
     x->id = db_text(r, i, c + 0);
     x->idem_key = db_text(r, i, c + 1);
@@ -323,6 +308,22 @@ payment_row(const struct db_rows *r, size_t i, size_t c, struct payment *x)
     x->created_by = db_text(r, i, c + 31);
     x->created_at_ms = db_i64(r, i, c + 32);
     x->updated_at_ms = db_i64(r, i, c + 33);
+}
+
+static void
+payment_row(const struct db_rows *r, size_t i, void *out)
+{
+    payment_cols(r, i, 0, out);
+}
+
+/* A stale payment: its account id comes first, then the payment. */
+static void
+stale_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct payment *x = out;
+
+    payment_cols(r, i, 1, x);
+    x->account_id = db_text(r, i, 0);
 }
 
 enum err
@@ -369,14 +370,9 @@ payment_one(struct db *db, struct arena *a, const char *sql,
             struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(arg)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        payment_row(&r, 0, 0, out);
-    return rc;
+    return db_one_as(db, a, sql, p, 2, payment_row, out, ei);
 }
 
 enum err
@@ -435,22 +431,10 @@ store_payment_list(struct db *db, struct arena *a, const char *account_id,
         P_I64(f->created_lt_ms > 0 ? f->created_lt_ms : INT64_MAX),
         P_TEXT(or_empty(starting_after)),
         P_I64(limit + 1)};
-    struct db_rows r;
-    struct payment *xs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_payment_list, p, 8, &r, ei);
-    if (rc)
-        return rc;
-    *count = db_page(&r, limit, has_more);
-    xs = arena_array(a, *count + 1, sizeof(*xs));
-    if (xs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < *count; i++)
-        payment_row(&r, i, 0, &xs[i]);
-    *out = xs;
-    return ERR_OK;
+    return db_list_as(db, a, sql_payment_list, p, 8, payment_row, sizeof(**out),
+                      limit, (void **)out, count, has_more, ei);
 }
 
 enum err
@@ -459,22 +443,9 @@ store_payment_stale(struct db *db, struct arena *a, int64_t older_than_ms,
                     struct errinfo *ei)
 {
     struct db_param p[2] = {P_I64(older_than_ms), P_I64(limit)};
-    struct db_rows r;
-    struct payment *xs;
-    enum err rc = db_exec(db, a, sql_payment_stale, p, 2, &r, ei);
 
-    if (rc)
-        return rc;
-    xs = arena_array(a, r.nrows + 1, sizeof(*xs));
-    if (xs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++) {
-        payment_row(&r, i, 1, &xs[i]);
-        xs[i].account_id = db_text(&r, i, 0);
-    }
-    *out = xs;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_payment_stale, p, 2, stale_row, sizeof(**out),
+                      0, (void **)out, count, NULL, ei);
 }
 
 /* ---- refunds ---- */
@@ -507,8 +478,10 @@ static const char sql_refund_reserved[] =
     "$1 AND payment_id = $2 AND status IN ('pending', 'succeeded')";
 
 static void
-refund_row(const struct db_rows *r, size_t i, struct refund *x)
+refund_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct refund *x = out;
+
     x->id = db_text(r, i, 0);
     x->payment_id = db_text(r, i, 1);
     x->idem_key = db_text(r, i, 2);
@@ -558,14 +531,9 @@ refund_one(struct db *db, struct arena *a, const char *sql,
            struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(arg)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        refund_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql, p, 2, refund_row, out, ei);
 }
 
 enum err
@@ -598,22 +566,10 @@ store_refund_list(struct db *db, struct arena *a, const char *account_id,
                   struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(payment_id)};
-    struct db_rows r;
-    struct refund *xs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_refund_list, p, 2, &r, ei);
-    if (rc)
-        return rc;
-    xs = arena_array(a, r.nrows + 1, sizeof(*xs));
-    if (xs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++)
-        refund_row(&r, i, &xs[i]);
-    *out = xs;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_refund_list, p, 2, refund_row, sizeof(**out),
+                      0, (void **)out, count, NULL, ei);
 }
 
 enum err

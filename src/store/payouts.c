@@ -44,8 +44,10 @@ static const char sql_items[] =
     "payout_items WHERE account_id = $1 AND payout_id = $2 ORDER BY seq";
 
 static void
-payout_row(const struct db_rows *r, size_t i, struct payout *p)
+payout_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct payout *p = out;
+
     p->id = db_text(r, i, 0);
     p->merchant_account_id = db_text(r, i, 1);
     p->bank_account_id = db_text(r, i, 2);
@@ -65,14 +67,9 @@ payout_one(struct db *db, struct arena *a, const char *sql,
            struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(arg)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        payout_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql, p, 2, payout_row, out, ei);
 }
 
 enum err
@@ -133,22 +130,10 @@ store_payout_list(struct db *db, struct arena *a, const char *account_id,
     struct db_param p[3] = {
         P_TEXT(account_id),
         P_TEXT(starting_after != NULL ? starting_after : ""), P_I64(limit + 1)};
-    struct db_rows r;
-    struct payout *xs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_payout_list, p, 3, &r, ei);
-    if (rc)
-        return rc;
-    *count = db_page(&r, limit, has_more);
-    xs = arena_array(a, *count + 1, sizeof(*xs));
-    if (xs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < *count; i++)
-        payout_row(&r, i, &xs[i]);
-    *out = xs;
-    return ERR_OK;
+    return db_list_as(db, a, sql_payout_list, p, 3, payout_row, sizeof(**out),
+                      limit, (void **)out, count, has_more, ei);
 }
 
 enum err
@@ -165,34 +150,29 @@ store_payout_item_insert(struct db *db, struct arena *a, const char *account_id,
     return db_exec(db, a, sql_item_insert, p, 8, NULL, ei);
 }
 
+static void
+item_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct payout_item *x = out;
+
+    x->seq = db_i64(r, i, 0);
+    x->type = db_text(r, i, 1);
+    x->source_ref = db_text(r, i, 2);
+    x->object_type = db_text(r, i, 3);
+    x->object_id = db_text(r, i, 4);
+    x->amount = db_i64(r, i, 5);
+}
+
 enum err
 store_payout_items(struct db *db, struct arena *a, const char *account_id,
                    const char *payout_id, struct payout_item **out,
                    size_t *count, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(payout_id)};
-    struct db_rows r;
-    struct payout_item *xs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_items, p, 2, &r, ei);
-    if (rc)
-        return rc;
-    xs = arena_array(a, r.nrows + 1, sizeof(*xs));
-    if (xs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++) {
-        xs[i].seq = db_i64(&r, i, 0);
-        xs[i].type = db_text(&r, i, 1);
-        xs[i].source_ref = db_text(&r, i, 2);
-        xs[i].object_type = db_text(&r, i, 3);
-        xs[i].object_id = db_text(&r, i, 4);
-        xs[i].amount = db_i64(&r, i, 5);
-    }
-    *out = xs;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_items, p, 2, item_row, sizeof(**out), 0,
+                      (void **)out, count, NULL, ei);
 }
 
 /* ---- disputes ---- */
@@ -220,8 +200,10 @@ static const char sql_dispute_list[] =
     "($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3";
 
 static void
-dispute_row(const struct db_rows *r, size_t i, struct dispute *d)
+dispute_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct dispute *d = out;
+
     d->id = db_text(r, i, 0);
     d->payment_id = db_text(r, i, 1);
     d->gateway_ref = db_text(r, i, 2);
@@ -243,14 +225,9 @@ dispute_one(struct db *db, struct arena *a, const char *sql,
             struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(arg)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        dispute_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql, p, 2, dispute_row, out, ei);
 }
 
 enum err
@@ -307,22 +284,10 @@ store_dispute_list(struct db *db, struct arena *a, const char *account_id,
     struct db_param p[3] = {
         P_TEXT(account_id),
         P_TEXT(starting_after != NULL ? starting_after : ""), P_I64(limit + 1)};
-    struct db_rows r;
-    struct dispute *xs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_dispute_list, p, 3, &r, ei);
-    if (rc)
-        return rc;
-    *count = db_page(&r, limit, has_more);
-    xs = arena_array(a, *count + 1, sizeof(*xs));
-    if (xs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < *count; i++)
-        dispute_row(&r, i, &xs[i]);
-    *out = xs;
-    return ERR_OK;
+    return db_list_as(db, a, sql_dispute_list, p, 3, dispute_row, sizeof(**out),
+                      limit, (void **)out, count, has_more, ei);
 }
 
 /* ---- webhook events ---- */

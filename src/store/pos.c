@@ -108,9 +108,9 @@ static const char sql_merchant_list[] =
     "SELECT " MERCHANT_COLS " FROM merchant_accounts WHERE account_id = $1 "
     "AND ($2 = '' OR status = $2) ORDER BY id";
 static const char sql_merchant_billable[] =
-    "SELECT m.account_id, m.id, m.clinic_id, m.gateway, m.gateway_ref, "
-    "m.name, m.currency, m.timezone, m.status, m.reader_deducted, "
-    "m.created_at_ms, m.updated_at_ms FROM merchant_accounts m JOIN "
+    "SELECT m.id, m.clinic_id, m.gateway, m.gateway_ref, m.name, "
+    "m.currency, m.timezone, m.status, m.reader_deducted, m.created_at_ms, "
+    "m.updated_at_ms, m.account_id FROM merchant_accounts m JOIN "
     "pos_settings s ON s.account_id = m.account_id WHERE m.status = "
     "'active' AND s.status = 'active' AND ($1 = '' OR m.account_id = $1) "
     "ORDER BY m.account_id, m.id";
@@ -125,8 +125,10 @@ static const char sql_merchant_take_reader[] =
     "AND id = $2 AND reader_deducted = 0 RETURNING id";
 
 static void
-merchant_row(const struct db_rows *r, size_t i, struct merchant_account *m)
+merchant_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct merchant_account *m = out;
+
     m->id = db_text(r, i, 0);
     m->clinic_id = db_text(r, i, 1);
     m->gateway = db_text(r, i, 2);
@@ -162,14 +164,9 @@ merchant_one(struct db *db, struct arena *a, const char *sql,
              struct merchant_account *out, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(arg)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        merchant_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql, p, 2, merchant_row, out, ei);
 }
 
 enum err
@@ -196,22 +193,20 @@ store_merchant_list(struct db *db, struct arena *a, const char *account_id,
 {
     struct db_param p[2] = {P_TEXT(account_id),
                             P_TEXT(status != NULL ? status : "")};
-    struct db_rows r;
-    struct merchant_account *ms;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_merchant_list, p, 2, &r, ei);
-    if (rc)
-        return rc;
-    ms = arena_array(a, r.nrows + 1, sizeof(*ms));
-    if (ms == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++)
-        merchant_row(&r, i, &ms[i]);
-    *out = ms;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_merchant_list, p, 2, merchant_row,
+                      sizeof(**out), 0, (void **)out, count, NULL, ei);
+}
+
+/* merchant_row, and the account id the billable query adds last. */
+static void
+billable_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct merchant_account *m = out;
+
+    merchant_row(r, i, m);
+    m->account_id = db_text(r, i, 11);
 }
 
 enum err
@@ -220,32 +215,9 @@ store_merchant_billable(struct db *db, struct arena *a, const char *account_id,
                         struct errinfo *ei)
 {
     struct db_param p[1] = {P_TEXT(account_id != NULL ? account_id : "")};
-    struct db_rows r;
-    struct merchant_account *ms;
-    enum err rc = db_exec(db, a, sql_merchant_billable, p, 1, &r, ei);
 
-    if (rc)
-        return rc;
-    ms = arena_array(a, r.nrows + 1, sizeof(*ms));
-    if (ms == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++) {
-        ms[i].account_id = db_text(&r, i, 0);
-        ms[i].id = db_text(&r, i, 1);
-        ms[i].clinic_id = db_text(&r, i, 2);
-        ms[i].gateway = db_text(&r, i, 3);
-        ms[i].gateway_ref = db_text(&r, i, 4);
-        ms[i].name = db_text(&r, i, 5);
-        ms[i].currency = db_text(&r, i, 6);
-        ms[i].timezone = db_text(&r, i, 7);
-        ms[i].status = db_text(&r, i, 8);
-        ms[i].reader_deducted = db_bool(&r, i, 9);
-        ms[i].created_at_ms = db_i64(&r, i, 10);
-        ms[i].updated_at_ms = db_i64(&r, i, 11);
-    }
-    *out = ms;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_merchant_billable, p, 1, billable_row,
+                      sizeof(**out), 0, (void **)out, count, NULL, ei);
 }
 
 enum err
@@ -321,8 +293,10 @@ static const char sql_bank_in_flight[] =
     "bank_account_id = $2 AND status IN ('pending', 'in_transit')";
 
 static void
-bank_row(const struct db_rows *r, size_t i, struct bank_account *b)
+bank_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct bank_account *b = out;
+
     b->id = db_text(r, i, 0);
     b->merchant_account_id = db_text(r, i, 1);
     b->gateway_ref = db_text(r, i, 2);
@@ -360,14 +334,9 @@ store_bank_get(struct db *db, struct arena *a, const char *account_id,
                const char *id, struct bank_account *out, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql_bank_get, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        bank_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql_bank_get, p, 2, bank_row, out, ei);
 }
 
 enum err
@@ -375,14 +344,9 @@ store_bank_by_ref(struct db *db, struct arena *a, const char *account_id,
                   const char *ref, struct bank_account *out, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(ref)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql_bank_by_ref, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        bank_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql_bank_by_ref, p, 2, bank_row, out, ei);
 }
 
 enum err
@@ -392,22 +356,10 @@ store_bank_list(struct db *db, struct arena *a, const char *account_id,
 {
     struct db_param p[2] = {P_TEXT(account_id),
                             P_TEXT(merchant_id != NULL ? merchant_id : "")};
-    struct db_rows r;
-    struct bank_account *bs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_bank_list, p, 2, &r, ei);
-    if (rc)
-        return rc;
-    bs = arena_array(a, r.nrows + 1, sizeof(*bs));
-    if (bs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++)
-        bank_row(&r, i, &bs[i]);
-    *out = bs;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_bank_list, p, 2, bank_row, sizeof(**out), 0,
+                      (void **)out, count, NULL, ei);
 }
 
 enum err
@@ -487,8 +439,10 @@ static const char sql_order_insert[] =
     "$9, $10)";
 
 static void
-reader_row(const struct db_rows *r, size_t i, struct card_reader *c)
+reader_row(const struct db_rows *r, size_t i, void *out)
 {
+    struct card_reader *c = out;
+
     c->id = db_text(r, i, 0);
     c->clinic_id = db_text(r, i, 1);
     c->merchant_account_id = db_text(r, i, 2);
@@ -520,14 +474,9 @@ store_reader_get(struct db *db, struct arena *a, const char *account_id,
                  const char *id, struct card_reader *out, struct errinfo *ei)
 {
     struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
-    struct db_rows r;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_one(db, a, sql_reader_get, p, 2, &r, ei);
-    if (rc == ERR_OK)
-        reader_row(&r, 0, out);
-    return rc;
+    return db_one_as(db, a, sql_reader_get, p, 2, reader_row, out, ei);
 }
 
 enum err
@@ -535,22 +484,10 @@ store_reader_list(struct db *db, struct arena *a, const char *account_id,
                   struct card_reader **out, size_t *count, struct errinfo *ei)
 {
     struct db_param p[1] = {P_TEXT(account_id)};
-    struct db_rows r;
-    struct card_reader *cs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_reader_list, p, 1, &r, ei);
-    if (rc)
-        return rc;
-    cs = arena_array(a, r.nrows + 1, sizeof(*cs));
-    if (cs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < r.nrows; i++)
-        reader_row(&r, i, &cs[i]);
-    *out = cs;
-    *count = r.nrows;
-    return ERR_OK;
+    return db_list_as(db, a, sql_reader_list, p, 1, reader_row, sizeof(**out),
+                      0, (void **)out, count, NULL, ei);
 }
 
 enum err
@@ -633,6 +570,24 @@ store_fee_insert(struct db *db, struct arena *a, const char *account_id,
     return rc;
 }
 
+static void
+fee_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct fee_statement *f = out;
+
+    f->id = db_text(r, i, 0);
+    f->merchant_account_id = db_text(r, i, 1);
+    f->kind = db_text(r, i, 2);
+    f->period = db_text(r, i, 3);
+    f->description = db_text(r, i, 4);
+    f->amount_minor = db_i64(r, i, 5);
+    f->currency = db_text(r, i, 6);
+    f->status = db_text(r, i, 7);
+    f->gateway_ref = db_text(r, i, 8);
+    f->payout_id = db_text(r, i, 9);
+    f->created_at_ms = db_i64(r, i, 10);
+}
+
 enum err
 store_fee_list(struct db *db, struct arena *a, const char *account_id,
                int64_t limit, const char *starting_after,
@@ -642,33 +597,10 @@ store_fee_list(struct db *db, struct arena *a, const char *account_id,
     struct db_param p[3] = {
         P_TEXT(account_id),
         P_TEXT(starting_after != NULL ? starting_after : ""), P_I64(limit + 1)};
-    struct db_rows r;
-    struct fee_statement *fs;
-    enum err rc;
 
     NEED_ACCOUNT(account_id);
-    rc = db_exec(db, a, sql_fee_list, p, 3, &r, ei);
-    if (rc)
-        return rc;
-    *count = db_page(&r, limit, has_more);
-    fs = arena_array(a, *count + 1, sizeof(*fs));
-    if (fs == NULL)
-        return ERR_LIMIT;
-    for (size_t i = 0; i < *count; i++) {
-        fs[i].id = db_text(&r, i, 0);
-        fs[i].merchant_account_id = db_text(&r, i, 1);
-        fs[i].kind = db_text(&r, i, 2);
-        fs[i].period = db_text(&r, i, 3);
-        fs[i].description = db_text(&r, i, 4);
-        fs[i].amount_minor = db_i64(&r, i, 5);
-        fs[i].currency = db_text(&r, i, 6);
-        fs[i].status = db_text(&r, i, 7);
-        fs[i].gateway_ref = db_text(&r, i, 8);
-        fs[i].payout_id = db_text(&r, i, 9);
-        fs[i].created_at_ms = db_i64(&r, i, 10);
-    }
-    *out = fs;
-    return ERR_OK;
+    return db_list_as(db, a, sql_fee_list, p, 3, fee_row, sizeof(**out), limit,
+                      (void **)out, count, has_more, ei);
 }
 
 enum err

@@ -314,6 +314,48 @@ db_one(struct db *db, struct arena *a, const char *sql,
     return rows->nrows == 1 ? ERR_OK : ERR_NOT_FOUND;
 }
 
+enum err
+db_one_as(struct db *db, struct arena *a, const char *sql,
+          const struct db_param *params, size_t nparams, db_row_fn fn,
+          void *out, struct errinfo *ei)
+{
+    struct db_rows rows;
+    enum err rc = db_one(db, a, sql, params, nparams, &rows, ei);
+
+    ASSERT(fn != NULL && out != NULL);
+    if (rc == ERR_OK)
+        fn(&rows, 0, out);
+    return rc;
+}
+
+enum err
+db_list_as(struct db *db, struct arena *a, const char *sql,
+           const struct db_param *params, size_t nparams, db_row_fn fn,
+           size_t elem, int64_t page, void **out, size_t *count, bool *has_more,
+           struct errinfo *ei)
+{
+    struct db_rows rows;
+    bool more = false;
+    size_t n;
+    char *xs;
+    enum err rc = db_exec(db, a, sql, params, nparams, &rows, ei);
+
+    ASSERT(fn != NULL && elem > 0);
+    if (rc)
+        return rc;
+    n = page > 0 ? db_page(&rows, page, &more) : rows.nrows;
+    xs = arena_array(a, n + 1, elem);
+    if (xs == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < n; i++)
+        fn(&rows, i, xs + i * elem);
+    *out = xs;
+    *count = n;
+    if (has_more != NULL)
+        *has_more = more;
+    return ERR_OK;
+}
+
 size_t
 db_page(const struct db_rows *rows, int64_t limit, bool *has_more)
 {

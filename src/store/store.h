@@ -115,6 +115,28 @@ MUST_CHECK enum err db_one(struct db *db, struct arena *a, const char *sql,
  */
 size_t db_page(const struct db_rows *rows, int64_t limit, bool *has_more);
 
+/* Fill the struct at out from row i of rows (a table's row mapper). */
+typedef void (*db_row_fn)(const struct db_rows *rows, size_t i, void *out);
+
+/*
+ * db_one, then fn on the row into out. ERR_NOT_FOUND when there is none.
+ */
+MUST_CHECK enum err db_one_as(struct db *db, struct arena *a, const char *sql,
+                              const struct db_param *params, size_t nparams,
+                              db_row_fn fn, void *out, struct errinfo *ei);
+
+/*
+ * db_exec, then fn on each row into an arena array of elem-byte structs
+ * (*out, arena-owned, with one zeroed spare element). With page > 0 the
+ * statement fetched LIMIT page + 1 rows: at most page are kept and
+ * *has_more (may be NULL otherwise) says whether the extra one came.
+ */
+MUST_CHECK enum err db_list_as(struct db *db, struct arena *a, const char *sql,
+                               const struct db_param *params, size_t nparams,
+                               db_row_fn fn, size_t elem, int64_t page,
+                               void **out, size_t *count, bool *has_more,
+                               struct errinfo *ei);
+
 /* Run a script of several statements without parameters (migrations). */
 MUST_CHECK enum err db_exec_script(struct db *db, const char *sql,
                                    struct errinfo *ei);
