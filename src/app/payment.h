@@ -86,6 +86,16 @@ struct refund_input {
     const char *idem_key;
 };
 
+/*
+ * Finish refunds left 'pending' before older_than_ms by a crash: the
+ * refund was asked for, so it is sent again with its own gateway key
+ * (the gateway answers with the refund it made, or makes it now) and the
+ * outcome recorded. Outside any transaction; *done counts them.
+ */
+MUST_CHECK enum err app_refund_recover(struct app_ctx *ctx,
+                                       int64_t older_than_ms, int *done,
+                                       struct errinfo *ei);
+
 /* Refund up to captured minus refunded. Phased. */
 MUST_CHECK enum err app_refund_create(struct app_ctx *ctx,
                                       const struct refund_input *in,

@@ -171,7 +171,8 @@ payout_new(struct app_ctx *ctx, const struct gw_payout *g, struct payout *p,
     p->amount = g->amount;
     p->currency = arena_strdup(ctx->a, g->currency);
     p->arrival_at_ms = g->arrival_ms;
-    p->created_at_ms = ctx->now_ms;
+    /* When the processor made it, not when Poise heard of it. */
+    p->created_at_ms = g->created_ms > 0 ? g->created_ms : ctx->now_ms;
     p->updated_at_ms = ctx->now_ms;
     rc = store_payout_insert(ctx->db, ctx->a, ctx->account_id, p, ei);
     for (size_t i = 0; rc == ERR_OK && i < g->item_count; i++) {
@@ -347,7 +348,7 @@ dispute_new(struct app_ctx *ctx, const struct gw_dispute *g, struct payment *p,
     d->currency = p->currency;
     d->due_by_ms = g->due_by_ms;
     d->evidence = "{}";
-    d->created_at_ms = ctx->now_ms;
+    d->created_at_ms = g->created_ms > 0 ? g->created_ms : ctx->now_ms;
     d->updated_at_ms = ctx->now_ms;
     rc = store_dispute_insert(ctx->db, ctx->a, ctx->account_id, d, ei);
     if (rc)

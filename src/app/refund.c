@@ -272,3 +272,41 @@ app_payment_sync_refund(struct app_ctx *ctx, const char *refund_ref,
         return rc;
     return refund_apply(ctx, &r, refund_status_of(g_out.status), NULL, ei);
 }
+
+enum err
+app_refund_recover(struct app_ctx *ctx, int64_t older_than_ms, int *done,
+                   struct errinfo *ei)
+{
+    struct refund *rs;
+    size_t n;
+    enum err rc;
+
+    ASSERT(ctx->db != NULL && !db_in_tx(ctx->db));
+    *done = 0;
+    rc = app_tx_begin(ctx, false);
+    if (rc == ERR_OK)
+        rc = store_refund_stale(ctx->db, ctx->a, older_than_ms, 100, &rs, &n,
+                                ei);
+    db_rollback(ctx->db);
+    if (rc)
+        return app_store_fail(rc, ei);
+    for (size_t i = 0; i < n; i++) {
+        struct app_ctx one = *ctx;
+        struct pos_settings s;
+        const struct gw_ops *ops;
+        struct errinfo one_ei;
+
+        one.account_id = rs[i].account_id;
+        one.now_ms = app_now_ms(one.account_id);
+        errinfo_clear(&one_ei);
+        if (app_tx_begin(&one, true) != ERR_OK)
+            continue;
+        rc = app_pos_require(&one, &s, &ops, &one_ei);
+        if (rc == ERR_OK)
+            rc = refund_complete(&one, ops, &rs[i], &one_ei);
+        if (rc == ERR_OK && app_tx_commit(&one) == ERR_OK)
+            (*done)++;
+        db_rollback(one.db);
+    }
+    return ERR_OK;
+}

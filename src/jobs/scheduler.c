@@ -197,6 +197,12 @@ recover_payments(struct app_ctx *ctx)
         log_error("payment recovery failed: %s", ei.message);
     else if (done > 0)
         log_info("payment recovery settled %d payment(s)", done);
+    arena_reset(ctx->a);
+    if (app_refund_recover(ctx, time_now_ms() - recover_after_ms(), &done,
+                           &ei) != ERR_OK)
+        log_error("refund recovery failed: %s", ei.message);
+    else if (done > 0)
+        log_info("refund recovery settled %d refund(s)", done);
 }
 
 /* The sandbox processor's day on the real clock (settle, pay out). */

@@ -473,6 +473,9 @@ static const char sql_refund_by_ref[] = "SELECT " REFUND_COLS
 static const char sql_refund_list[] = "SELECT " REFUND_COLS
                                       " FROM refunds WHERE account_id = $1 "
                                       "AND payment_id = $2 ORDER BY id";
+static const char sql_refund_stale[] =
+    "SELECT " REFUND_COLS ", account_id FROM refunds WHERE status = "
+    "'pending' AND updated_at_ms < $1 ORDER BY updated_at_ms LIMIT $2";
 static const char sql_refund_reserved[] =
     "SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE account_id = "
     "$1 AND payment_id = $2 AND status IN ('pending', 'succeeded')";
@@ -570,6 +573,26 @@ store_refund_list(struct db *db, struct arena *a, const char *account_id,
     NEED_ACCOUNT(account_id);
     return db_list_as(db, a, sql_refund_list, p, 2, refund_row, sizeof(**out),
                       0, (void **)out, count, NULL, ei);
+}
+
+static void
+refund_stale_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct refund *x = out;
+
+    refund_row(r, i, x);
+    x->account_id = db_text(r, i, 13);
+}
+
+enum err
+store_refund_stale(struct db *db, struct arena *a, int64_t older_than_ms,
+                   int64_t limit, struct refund **out, size_t *count,
+                   struct errinfo *ei)
+{
+    struct db_param p[2] = {P_I64(older_than_ms), P_I64(limit)};
+
+    return db_list_as(db, a, sql_refund_stale, p, 2, refund_stale_row,
+                      sizeof(**out), 0, (void **)out, count, NULL, ei);
 }
 
 enum err

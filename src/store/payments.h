@@ -67,6 +67,7 @@ struct payment {
 };
 
 struct refund {
+    const char *account_id; /* set by store_refund_stale only */
     const char *id;
     const char *payment_id;
     const char *idem_key;
@@ -195,6 +196,14 @@ MUST_CHECK enum err store_refund_list(struct db *db, struct arena *a,
                                       const char *payment_id,
                                       struct refund **out, size_t *count,
                                       struct errinfo *ei);
+/*
+ * Refunds of any account left 'pending' since before older_than_ms,
+ * oldest first, at most limit; each with its account id in account_id.
+ */
+MUST_CHECK enum err store_refund_stale(struct db *db, struct arena *a,
+                                       int64_t older_than_ms, int64_t limit,
+                                       struct refund **out, size_t *count,
+                                       struct errinfo *ei);
 /* Sum of refunds of payment_id that are pending or succeeded. */
 MUST_CHECK enum err store_refund_reserved(struct db *db, struct arena *a,
                                           const char *account_id,

@@ -152,7 +152,20 @@ async function main() {
     keys.set(key, { body: { amount: 777, currency: 'USD', clinic, source: { type: 'token', token: tok.body.id } }, answer: null });
     burst.push(key);
   }
-  const inflight = burst.map(attempt);
+  // And refunds of earlier payments, in the same burst.
+  const refunds = [];
+  for (const k of keys.values()) {
+    if (refunds.length >= 32) break;
+    if (k.answer && k.answer.status === 201 && k.answer.body.status === 'succeeded')
+      refunds.push({ payment: k.answer.body.id, amount: k.answer.body.amount, key: crypto.randomUUID(), answer: null });
+  }
+  const refund = async (r) => {
+    try {
+      const res = await call('POST', '/v1/refunds', { payment: r.payment, amount: r.amount }, { 'idempotency-key': r.key });
+      if (res.status === 201) r.answer = res;
+    } catch { /* killed: retried below */ }
+  };
+  const inflight = [...burst.map(attempt), ...refunds.map(refund)];
   await new Promise((r) => setTimeout(r, 5 + rand() * 30));
   server.kill('SIGKILL');
   await server.dead;
@@ -169,6 +182,15 @@ async function main() {
     after = r.body.data[r.body.data.length - 1].id;
   }
   const burstOpen = burst.filter((k) => keys.get(k).answer === null).length;
+  const refundsOpen = refunds.filter((r) => r.answer === null).length;
+  let refundProblems = 0;
+  for (const r of refunds) {
+    if (r.answer === null) await refund(r); // the recovered refund, or made now
+    const g = await call('GET', `/v1/payments/${r.payment}`);
+    const pendingRefunds = g.body.refunds.filter((x) => x.status === 'pending').length;
+    if (r.answer === null || r.answer.body.status !== 'succeeded' || pendingRefunds !== 0 ||
+        g.body.amount_refunded !== r.amount || g.body.refunds.length !== 1) refundProblems++;
+  }
   for (const k of burst.filter((k) => keys.get(k).answer === null)) {
     const r = await call('POST', '/v1/payments', keys.get(k).body, { 'idempotency-key': k });
     keys.get(k).answer = r; // the recovered outcome, or a fresh one
@@ -215,10 +237,11 @@ async function main() {
   const checked = cli(['check'], db.url);
   const report = { engine: ENGINE, kills: KILLS, keys: keys.size, payments, charges: charges.data.length,
     keys_with_many_charges: charges.keys_with_many_charges, keys_without_one_charge: missing, unanswered, pending,
-    recovery: { burst: burst.length, unanswered_at_kill: burstOpen, pending_after_recovery: pendingAfterRecovery, abandoned: abandoned.size } };
+    recovery: { burst: burst.length, unanswered_at_kill: burstOpen, pending_after_recovery: pendingAfterRecovery, abandoned: abandoned.size,
+      refunds: refunds.length, refunds_unanswered_at_kill: refundsOpen, refund_problems: refundProblems } };
   console.log(JSON.stringify(report));
   db.cleanup();
-  const ok = unanswered === 0 && pending === 0 && pendingAfterRecovery === 0 && payments === keys.size &&
+  const ok = unanswered === 0 && pending === 0 && pendingAfterRecovery === 0 && refundProblems === 0 && payments === keys.size &&
     charges.data.length === keys.size - abandoned.size && charges.keys_with_many_charges === 0 && missing === 0;
   if (!ok) { console.error('FAILED', checked); process.exit(1); }
   console.log('ok: every key has exactly one charge and one payment (none for ' + abandoned.size +
