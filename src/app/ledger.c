@@ -45,9 +45,13 @@ app_ledger_account(struct app_ctx *ctx, const char *owner_type,
     if (la.id == NULL)
         return ERR_LIMIT;
     rc = store_ledger_account_insert(ctx->db, ctx->a, ctx->account_id, &la, ei);
+    if (rc == ERR_OK) /* ours, or a concurrent request's that won */
+        rc = store_ledger_account_find(ctx->db, ctx->a, ctx->account_id, &la,
+                                       &found, &exists, ei);
     if (rc)
         return app_store_fail(rc, ei);
-    *id = la.id;
+    ASSERT(exists);
+    *id = found.id;
     return ERR_OK;
 }
 

@@ -17,9 +17,12 @@ static const char sql_la_find[] =
     "AND owner_type = $2 AND owner_id = $3 AND kind = $4 AND currency = $5";
 static const char sql_la_get[] = "SELECT " LA_COLS " FROM ledger_accounts "
                                  "WHERE account_id = $1 AND id = $2";
+/* Two first postings may race to create one account: the second waits
+ * for the first and does nothing (the caller finds the account again). */
 static const char sql_la_insert[] =
     "INSERT INTO ledger_accounts (account_id, " LA_COLS ") VALUES "
-    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, "
+    "owner_type, owner_id, kind, currency) DO NOTHING";
 static const char sql_transfer_insert[] =
     "INSERT INTO ledger_transfers (account_id, id, currency, reason, "
     "source_type, source_id, created_at_ms) "

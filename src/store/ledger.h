@@ -32,6 +32,11 @@ MUST_CHECK enum err store_ledger_account_find(struct db *db, struct arena *a,
                                               const struct ledger_account *key,
                                               struct ledger_account *out,
                                               bool *found, struct errinfo *ei);
+/*
+ * Insert la unless an account with its (owner_type, owner_id, kind,
+ * currency) exists (a concurrent first posting made it): then nothing
+ * happens, and the caller finds the one that exists.
+ */
 MUST_CHECK enum err store_ledger_account_insert(struct db *db, struct arena *a,
                                                 const char *account_id,
                                                 const struct ledger_account *la,

@@ -42,15 +42,21 @@ fail_result(struct conn *c, PGresult *res, struct errinfo *ei)
     snprintf(clean, sizeof(clean), "%.*s", (int)n, msg);
     if (state != NULL &&
         (strcmp(state, "23505") == 0 || strcmp(state, "23514") == 0)) {
-        rc = errinfo_set(ei, ERR_CONFLICT, "store_constraint", NULL, "%s",
-                         clean);
+        /* The database's own words stay in the log, never in an answer. */
+        const char *name = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+
+        log_warn("postgres: %s (%s)", clean, state);
+        rc = errinfo_set(ei, ERR_CONFLICT, "store_constraint", name,
+                         "the change conflicts with data already stored");
     } else if (state != NULL &&
                (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
                 strcmp(state, "55P03") == 0)) {
-        rc = errinfo_set(ei, ERR_BUSY, "store_busy", NULL, "%s", clean);
+        rc = errinfo_set(ei, ERR_BUSY, "store_busy", NULL,
+                         "the database is busy; retry");
     } else {
         log_error("postgres: %s (%s)", clean, state != NULL ? state : "-");
-        rc = errinfo_set(ei, ERR_STORE, "store_error", NULL, "%s", clean);
+        rc = errinfo_set(ei, ERR_STORE, "store_error", NULL,
+                         "the database failed");
     }
     if (PQstatus(c->pg) != CONNECTION_OK) {
         /* The session is gone and its prepared statements with it. */

@@ -36,13 +36,17 @@ fail(sqlite3 *db, int src, struct errinfo *ei)
 
     if (ext == SQLITE_CONSTRAINT_UNIQUE ||
         ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_CHECK) {
-        return errinfo_set(ei, ERR_CONFLICT, "store_constraint", NULL, "%s",
-                           msg);
+        /* The database's own words stay in the log, never in an answer. */
+        log_warn("sqlite: %s (%d)", msg, ext);
+        return errinfo_set(ei, ERR_CONFLICT, "store_constraint", NULL,
+                           "the change conflicts with data already stored");
     }
     if (src == SQLITE_BUSY || src == SQLITE_LOCKED)
-        return errinfo_set(ei, ERR_BUSY, "store_busy", NULL, "%s", msg);
+        return errinfo_set(ei, ERR_BUSY, "store_busy", NULL,
+                           "the database is busy; retry");
     log_error("sqlite: %s (%d)", msg, ext);
-    return errinfo_set(ei, ERR_STORE, "store_error", NULL, "%s", msg);
+    return errinfo_set(ei, ERR_STORE, "store_error", NULL,
+                       "the database failed");
 }
 
 static enum err

@@ -10,9 +10,11 @@
  *
  * Values travel as text both ways: parameters are NULL, text or int64;
  * result cells are NUL-terminated text in the caller's arena, NULL for SQL
- * NULL. Errors: ERR_CONFLICT for a unique or check violation (the
- * constraint name is in errinfo.param), ERR_BUSY for a lock timeout or a
- * serialization failure, ERR_STORE for anything else.
+ * NULL. Errors: ERR_CONFLICT for a unique or check violation (on
+ * PostgreSQL the constraint name is in errinfo.param), ERR_BUSY for a lock
+ * timeout or a serialization failure, ERR_STORE for anything else. The
+ * database's own message goes to the log, never into errinfo: errinfo can
+ * reach a client.
  */
 #ifndef POISE_STORE_STORE_H
 #define POISE_STORE_STORE_H

@@ -221,6 +221,14 @@ test('a payment with a token: fee, ledger, idempotent replay, key reuse', async 
   assert.match(check(server.db), /ok|OK|passed/i);
 });
 
+test('concurrent first payments of a new practice all succeed (ledger accounts made once)', async () => {
+  const p = await practice('First day');
+  const toks = await Promise.all(Array.from({ length: 16 }, () => token(p)));
+  const rs = await Promise.all(toks.map((t) => pay(p, { amount: 1000, source: { type: 'token', token: t } })));
+  assert.deepEqual(rs.map((r) => r.status), rs.map(() => 201), rs.map((r) => r.text).filter((t) => !t.includes('succeeded')).join('\n'));
+  assert.match(check(server.db), /ok|OK|passed/i);
+});
+
 test('bad payment input is refused and records nothing', async () => {
   const p = await practice('Bad input');
   const tok = await token(p);
