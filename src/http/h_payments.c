@@ -266,10 +266,21 @@ read_filter(struct req *req, struct payment_filter *f)
     const char *gte = req_query(req, "created[gte]");
     const char *lt = req_query(req, "created[lt]");
     int64_t v;
+    static const char *const statuses[] = {"pending",          "processing",
+                                           "requires_capture", "succeeded",
+                                           "canceled",         "failed"};
+    bool known = false;
 
     f->patient_id = req_query(req, "patient");
     f->clinic_id = req_query(req, "clinic");
     f->status = req_query(req, "status");
+    for (size_t i = 0;
+         f->status != NULL && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+        known = known || strcmp(f->status, statuses[i]) == 0;
+    if (f->status != NULL && !known)
+        return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", "status",
+                           "status must be one of pending, processing, "
+                           "requires_capture, succeeded, canceled, failed");
     if (gte != NULL) {
         if (str_to_i64(str_c(gte), 0, INT64_MAX / 1000, &v))
             return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid",

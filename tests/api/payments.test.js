@@ -403,6 +403,7 @@ test('payments list filters: patient, clinic, status, created range; bad filters
   assert.equal((await ids(`?created[gte]=${ok.body.created}&created[lt]=${ok.body.created + 3600}`)).length, 3);
   assert.deepEqual(await ids('?limit=1&starting_after=' + held.body.id), [ok.body.id]);
   assertError(await api('GET', '/v1/payments?created[gte]=yesterday', { key: p.key }), 400, 'parameter_invalid', 'created[gte]');
+  assertError(await api('GET', '/v1/payments?status=paid', { key: p.key }), 400, 'parameter_invalid', 'status');
   assertError(await api('GET', '/v1/payments?limit=0', { key: p.key }), 400);
 });
 
