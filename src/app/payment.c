@@ -748,3 +748,49 @@ app_payment_sync_charge(struct app_ctx *ctx, const char *charge_ref,
         return rc;
     return apply_charge(ctx, &p, &c, ei);
 }
+
+/* Cancel one open payment at the gateway and record it (deactivation). */
+static enum err
+cancel_open_one(struct app_ctx *ctx, const struct gw_ops *ops,
+                struct payment *p, struct errinfo *ei)
+{
+    struct gw_ctx g = app_gw_ctx(ctx);
+    struct gw_charge c;
+    enum err rc;
+
+    memset(&c, 0, sizeof(c));
+    if (p->gateway_ref == NULL) /* never reached the gateway: nothing held */
+        return ERR_OK;
+    rc = ops->charge_cancel(&g, payment_gw_key(ctx, "off", p->id),
+                            p->gateway_ref, &c, ei);
+    if (rc == ERR_CONFLICT || rc == ERR_NOT_FOUND) /* learn where it is */
+        rc = ops->charge_retrieve(&g, p->gateway_ref, &c, ei);
+    if (rc)
+        return rc;
+    return apply_charge(ctx, p, &c, ei);
+}
+
+enum err
+app_payment_cancel_open(struct app_ctx *ctx, const struct gw_ops *ops,
+                        int64_t *canceled, struct errinfo *ei)
+{
+    static const char *const open[] = {"requires_capture", "processing"};
+    const struct page page = {.limit = PAGE_LIMIT_MAX};
+    enum err rc = ERR_OK;
+
+    *canceled = 0;
+    for (size_t s = 0; rc == ERR_OK && s < 2; s++) {
+        struct payment_filter f = {.status = open[s]};
+        struct payment *ps;
+        size_t n;
+        bool more;
+
+        rc = app_payment_list(ctx, &f, &page, &ps, &n, &more, ei);
+        for (size_t i = 0; rc == ERR_OK && i < n; i++) {
+            rc = cancel_open_one(ctx, ops, &ps[i], ei);
+            if (rc == ERR_OK && strcmp(ps[i].status, "canceled") == 0)
+                (*canceled)++;
+        }
+    }
+    return rc;
+}

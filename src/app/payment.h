@@ -72,6 +72,17 @@ MUST_CHECK enum err app_payment_recover(struct app_ctx *ctx,
                                         struct errinfo *ei);
 
 /*
+ * Cancel the account's open holds and reader payments at the gateway
+ * (POS deactivation): up to PAGE_LIMIT_MAX of each kind per call, in
+ * ctx's transaction. *canceled counts them.
+ */
+struct gw_ops;
+MUST_CHECK enum err app_payment_cancel_open(struct app_ctx *ctx,
+                                            const struct gw_ops *ops,
+                                            int64_t *canceled,
+                                            struct errinfo *ei);
+
+/*
  * The refunds of a payment (oldest first) for its detail view.
  */
 MUST_CHECK enum err app_payment_refunds(struct app_ctx *ctx,

@@ -17,6 +17,7 @@
 
 #include "app/job.h"
 #include "app/ledger.h"
+#include "app/payment.h"
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "core/bank.h"
@@ -313,6 +314,7 @@ app_pos_deactivate(struct app_ctx *ctx, bool confirm, struct pos_usage *usage,
 {
     struct pos_settings s;
     const struct gw_ops *ops;
+    int64_t holds = 0;
     enum err rc = app_pos_require(ctx, &s, &ops, ei);
 
     if (rc)
@@ -328,6 +330,8 @@ app_pos_deactivate(struct app_ctx *ctx, bool confirm, struct pos_usage *usage,
                            "\"confirm\": true to go ahead",
                            (long long)usage->saved_cards);
     rc = cards_delete_all(ctx, ops, ei);
+    if (rc == ERR_OK)
+        rc = app_payment_cancel_open(ctx, ops, &holds, ei);
     if (rc)
         return rc;
     s.status = "inactive";
@@ -338,6 +342,7 @@ app_pos_deactivate(struct app_ctx *ctx, bool confirm, struct pos_usage *usage,
         return app_store_fail(rc, ei);
     json_t *sum = json_object();
     json_put(sum, "saved_cards_deleted", json_integer(usage->saved_cards));
+    json_put(sum, "holds_canceled", json_integer(holds));
     rc = app_audit(ctx, "pos.deactivate", "pos_settings", ctx->account_id, sum,
                    ei);
     if (rc == ERR_OK)

@@ -33,7 +33,8 @@ MUST_CHECK enum err app_pos_activate(struct app_ctx *ctx, const char *gateway,
 /*
  * Turn POS off. Without confirm: ERR_CONFLICT "confirmation_required" and
  * *usage says what would stop. With it: deletes every saved card at the
- * gateway and locally and marks POS inactive.
+ * gateway and locally, cancels open holds and reader payments there, and
+ * marks POS inactive.
  */
 MUST_CHECK enum err app_pos_deactivate(struct app_ctx *ctx, bool confirm,
                                        struct pos_usage *usage,

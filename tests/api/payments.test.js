@@ -534,15 +534,19 @@ test('deactivation lists what stops, then deletes saved cards', async () => {
   const p = await practice('Deactivate');
   const t = await token(p);
   await api('POST', `/v1/patients/${p.patient.id}/cards`, { key: p.key, body: { token: t } });
+  const hold = await pay(p, { amount: 2500, capture: false, source: { type: 'token', token: await token(p) } });
+  assert.equal(hold.body.status, 'requires_capture');
   const no = await api('POST', '/v1/pos_settings/deactivate', { key: p.key, body: {} });
   const e = assertError(no, 409, 'confirmation_required');
   assert.equal(e.would_stop.saved_cards, 1);
+  assert.equal(e.would_stop.payments.open, 1);
   assert.ok('membership_billing' in e.would_stop && 'gift_cards' in e.would_stop);
   assert.equal((await api('GET', `/v1/patients/${p.patient.id}/cards`, { key: p.key })).body.data.length, 1);
   const yes = await api('POST', '/v1/pos_settings/deactivate', { key: p.key, body: { confirm: true } });
   assert.equal(yes.status, 200, yes.text);
   assert.equal(yes.body.status, 'inactive');
   assert.equal((await api('GET', `/v1/patients/${p.patient.id}/cards`, { key: p.key })).body.data.length, 0);
+  assert.equal((await api('GET', `/v1/payments/${hold.body.id}`, { key: p.key })).body.status, 'canceled', 'the hold is released');
   assertError(await pay(p, { amount: 100, source: { type: 'token', token: await token(p).catch(() => 'tok_x') } }), 422, 'pos_inactive');
 });
 
