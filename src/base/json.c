@@ -74,6 +74,7 @@ static const char *const jtype_names[] = {
     [JT_INT] = "an integer",
     [JT_BOOL] = "a boolean",
     [JT_OBJECT] = "an object",
+    [JT_ARRAY] = "an array",
 };
 
 static enum err
@@ -137,6 +138,21 @@ read_one(const struct jfield *f, json_t *v, const char *prefix,
             return wrong_type(f, prefix, v, ei);
         *(json_t **)f->out = v;
         return ERR_OK;
+    case JT_ARRAY: {
+        size_t n;
+
+        if (!json_is_array(v))
+            return wrong_type(f, prefix, v, ei);
+        n = json_array_size(v);
+        if ((int64_t)n < f->min || (f->max > 0 && (int64_t)n > f->max)) {
+            return errinfo_set(ei, ERR_INVALID, "parameter_invalid", NULL,
+                               "'%s%s' must hold %lld to %lld elements",
+                               prefix, f->name, (long long)f->min,
+                               (long long)f->max);
+        }
+        *(json_t **)f->out = v;
+        return ERR_OK;
+    }
     default:
         ASSERT(!"unreachable");
     }
@@ -206,7 +222,8 @@ json_read(json_t *obj, const struct jfield *fields, size_t n,
             return rc;
         }
         if (json_is_null(v) && f->nullable) {
-            if (f->type == JT_STRING || f->type == JT_OBJECT)
+            if (f->type == JT_STRING || f->type == JT_OBJECT ||
+                f->type == JT_ARRAY)
                 *(void **)f->out = NULL;
         } else {
             rc = read_one(f, v, prefix, ei);

@@ -23,6 +23,7 @@ enum jtype {
     JT_INT,    /* out: int64_t *, within [min, max]; reals refused */
     JT_BOOL,   /* out: bool * */
     JT_OBJECT, /* out: json_t ** (borrowed from the body) */
+    JT_ARRAY,  /* out: json_t ** (borrowed), with min..max elements */
 };
 
 struct jfield {

@@ -1,0 +1,221 @@
+/*
+ * h_invoices.c - /v1/invoices: parse, call app/invoice, render.
+ *
+ * A discount is {"percent_bps": 1500} (15%) or {"amount": 500} (minor
+ * units), never both; a tip is {"amount", "split": equal|percent|amount,
+ * "providers": [{"provider", "share"}]}.
+ */
+#include <string.h>
+
+#include "app/invoice.h"
+#include "http/http_int.h"
+
+/* Read discount object d (may be NULL: none) at member path name. */
+static enum err
+read_discount(struct req *req, json_t *d, const char *name,
+              struct pricing_discount *out)
+{
+    int64_t pct = -1;
+    int64_t amount = -1;
+    const struct jfield f[] = {
+        {"percent_bps", JT_INT, false, false, 0, PRICING_BPS_WHOLE, &pct, NULL},
+        {"amount", JT_INT, false, false, 0, PRICING_AMOUNT_MAX, &amount, NULL},
+    };
+    char prefix[48];
+    enum err rc;
+
+    out->kind = PRICING_DISCOUNT_NONE;
+    out->value = 0;
+    if (d == NULL)
+        return ERR_OK;
+    snprintf(prefix, sizeof(prefix), "%s.", name);
+    rc = json_read(d, f, 2, prefix, req->ei);
+    if (rc)
+        return rc;
+    if ((pct >= 0) == (amount >= 0))
+        return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", name,
+                           "a discount is either percent_bps or amount");
+    out->kind = pct >= 0 ? PRICING_DISCOUNT_PERCENT : PRICING_DISCOUNT_AMOUNT;
+    out->value = pct >= 0 ? pct : amount;
+    return ERR_OK;
+}
+
+static enum err
+read_lines(struct req *req, json_t *arr, struct invoice_preview_input *in)
+{
+    size_t n = json_array_size(arr);
+    struct invoice_line_input *ls = arena_array(req->ctx.a, n, sizeof(*ls));
+
+    if (ls == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < n; i++) {
+        json_t *d = NULL;
+        char prefix[64];
+        const struct jfield f[] = {
+            {"item", JT_STRING, true, false, 1, 64, &ls[i].item_id, NULL},
+            {"quantity", JT_INT, true, false, 1, PRICING_QUANTITY_MAX,
+             &ls[i].quantity, NULL},
+            {"discount", JT_OBJECT, false, true, 0, 0, &d, NULL},
+        };
+        json_t *line = json_array_get(arr, i);
+        enum err rc;
+
+        snprintf(prefix, sizeof(prefix), "lines[%zu].", i);
+        if (!json_is_object(line))
+            return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid_type",
+                               NULL, "'lines[%zu]' must be an object", i);
+        rc = json_read(line, f, 3, prefix, req->ei);
+        if (rc == ERR_OK) {
+            snprintf(prefix, sizeof(prefix), "lines[%zu].discount", i);
+            rc = read_discount(req, d, prefix, &ls[i].discount);
+        }
+        if (rc)
+            return rc;
+    }
+    in->lines = ls;
+    in->line_count = n;
+    return ERR_OK;
+}
+
+static enum err
+read_split(struct req *req, const char *s, enum pricing_tip_split *out)
+{
+    if (s == NULL || strcmp(s, "equal") == 0)
+        *out = PRICING_TIP_EQUAL;
+    else if (strcmp(s, "percent") == 0)
+        *out = PRICING_TIP_PERCENT;
+    else if (strcmp(s, "amount") == 0)
+        *out = PRICING_TIP_AMOUNT;
+    else
+        return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid",
+                           "tips.split",
+                           "tips.split is equal, percent or amount");
+    return ERR_OK;
+}
+
+static enum err
+read_tips(struct req *req, json_t *t, struct invoice_preview_input *in)
+{
+    json_t *ps = NULL;
+    const char *split = NULL;
+    const struct jfield f[] = {
+        {"amount", JT_INT, true, false, 0, PRICING_PRICE_MAX, &in->tip_minor,
+         NULL},
+        {"split", JT_STRING, false, false, 1, 16, &split, NULL},
+        {"providers", JT_ARRAY, true, false, 1, PRICING_PROVIDERS_MAX, &ps,
+         NULL},
+    };
+    size_t n;
+    const char **ids;
+    int64_t *shares;
+    enum err rc;
+
+    if (t == NULL)
+        return ERR_OK;
+    rc = json_read(t, f, 3, "tips.", req->ei);
+    if (rc == ERR_OK)
+        rc = read_split(req, split, &in->tip_split);
+    if (rc)
+        return rc;
+    n = json_array_size(ps);
+    ids = arena_array(req->ctx.a, n, sizeof(*ids));
+    shares = arena_array(req->ctx.a, n, sizeof(*shares));
+    if (ids == NULL || shares == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < n; i++) {
+        char prefix[64];
+        const struct jfield pf[] = {
+            {"provider", JT_STRING, true, false, 1, 64, &ids[i], NULL},
+            {"share", JT_INT, in->tip_split != PRICING_TIP_EQUAL, false, 0,
+             PRICING_PRICE_MAX, &shares[i], NULL},
+        };
+        json_t *p = json_array_get(ps, i);
+
+        snprintf(prefix, sizeof(prefix), "tips.providers[%zu].", i);
+        if (!json_is_object(p))
+            return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid_type",
+                               NULL, "'tips.providers[%zu]' must be an object",
+                               i);
+        rc = json_read(p, pf, 2, prefix, req->ei);
+        if (rc)
+            return rc;
+    }
+    in->tip_providers = ids;
+    in->tip_shares = shares;
+    in->tip_provider_count = n;
+    return ERR_OK;
+}
+
+static json_t *
+render_preview(const struct invoice_preview *p)
+{
+    json_t *o = json_object();
+    json_t *lines = json_array();
+    const struct pricing_totals *t = &p->totals;
+
+    for (size_t i = 0; i < p->line_count; i++) {
+        const struct pricing_line_result *r = &p->lines[i];
+        json_t *l = json_pack(
+            "{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "item",
+            p->items[i]->id, "kind", p->items[i]->kind, "name",
+            p->items[i]->name, "unit_price", (json_int_t)r->unit_price_minor,
+            "gross", (json_int_t)r->gross_minor, "tier_discount",
+            (json_int_t)r->tier_discount_minor, "promotion_discount",
+            (json_int_t)r->promo_discount_minor, "line_discount",
+            (json_int_t)r->line_discount_minor, "invoice_discount",
+            (json_int_t)r->invoice_discount_minor, "net",
+            (json_int_t)r->net_minor, "tax", (json_int_t)r->tax_minor, "total",
+            (json_int_t)r->total_minor);
+
+        json_put(l, "taxable", json_boolean(p->items[i]->taxable));
+        (void)json_array_append_new(lines, l);
+    }
+    json_put(o, "object", json_string("invoice_preview"));
+    json_put(o, "currency", json_string(p->currency));
+    json_put(o, "lines", lines);
+    json_put(o, "gross", json_integer(t->gross_minor));
+    json_put(o, "discount", json_integer(t->discount_minor));
+    json_put(o, "net", json_integer(t->net_minor));
+    json_put(o, "tax", json_integer(t->tax_minor));
+    json_put(o, "tip", json_integer(t->tip_minor));
+    json_put(o, "total", json_integer(t->total_minor));
+    return o;
+}
+
+enum err
+h_invoice_preview(struct req *req, struct resp *resp)
+{
+    struct invoice_preview_input in = {0};
+    struct invoice_preview out;
+    json_t *lines = NULL;
+    json_t *disc = NULL;
+    json_t *tips = NULL;
+    const struct jfield f[] = {
+        {"clinic", JT_STRING, true, false, 1, 64, &in.clinic_id, NULL},
+        {"patient", JT_STRING, false, true, 1, 64, &in.patient_id, NULL},
+        {"lines", JT_ARRAY, true, false, 1, PRICING_LINES_MAX, &lines, NULL},
+        {"discount", JT_OBJECT, false, true, 0, 0, &disc, NULL},
+        {"tips", JT_OBJECT, false, true, 0, 0, &tips, NULL},
+    };
+    enum err rc = req_read(req, f, 5);
+
+    if (rc == ERR_OK)
+        rc = read_lines(req, lines, &in);
+    if (rc == ERR_OK)
+        rc = read_discount(req, disc, "discount", &in.discount);
+    if (rc == ERR_OK)
+        rc = read_tips(req, tips, &in);
+    if (rc == ERR_OK)
+        rc = app_invoice_preview(&req->ctx, &in, &out, req->ei);
+    if (rc)
+        return rc;
+    json_t *o = render_preview(&out);
+    json_t *parts = json_array();
+    for (size_t i = 0; i < in.tip_provider_count; i++)
+        (void)json_array_append_new(
+            parts, json_pack("{s:s,s:I}", "provider", in.tip_providers[i],
+                             "amount", (json_int_t)out.tip_parts[i]));
+    json_put(o, "tips", parts);
+    resp_json(resp, 200, o);
+    return ERR_OK;
+}
