@@ -70,11 +70,8 @@ json_parse_object(struct str text, json_t **out, struct errinfo *ei)
 }
 
 static const char *const jtype_names[] = {
-    [JT_STRING] = "a string",
-    [JT_INT] = "an integer",
-    [JT_BOOL] = "a boolean",
-    [JT_OBJECT] = "an object",
-    [JT_ARRAY] = "an array",
+    [JT_STRING] = "a string",  [JT_INT] = "an integer", [JT_BOOL] = "a boolean",
+    [JT_OBJECT] = "an object", [JT_ARRAY] = "an array",
 };
 
 static enum err
@@ -146,9 +143,8 @@ read_one(const struct jfield *f, json_t *v, const char *prefix,
         n = json_array_size(v);
         if ((int64_t)n < f->min || (f->max > 0 && (int64_t)n > f->max)) {
             return errinfo_set(ei, ERR_INVALID, "parameter_invalid", NULL,
-                               "'%s%s' must hold %lld to %lld elements",
-                               prefix, f->name, (long long)f->min,
-                               (long long)f->max);
+                               "'%s%s' must hold %lld to %lld elements", prefix,
+                               f->name, (long long)f->min, (long long)f->max);
         }
         *(json_t **)f->out = v;
         return ERR_OK;
