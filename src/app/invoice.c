@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/assert.h"
+#include "base/crypto.h"
 #include "base/money.h"
 #include "store/clinics.h"
 #include "store/patients.h"
@@ -186,4 +187,207 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
     out->currency = c.currency;
     out->line_count = in->line_count;
     return pricing_compute(&pin, out->lines, out->tip_parts, &out->totals, ei);
+}
+
+/* ---- saved invoices ---- */
+
+/* Row seq of a priced preview, ready to store. */
+static void
+line_of(const struct invoice_preview *pv, const struct invoice_line_input *li,
+        size_t i, struct invoice_line *out)
+{
+    const struct pricing_line_result *r = &pv->lines[i];
+
+    out->seq = (int64_t)i + 1;
+    out->item_id = pv->items[i]->id;
+    out->kind = pv->items[i]->kind;
+    out->name = pv->items[i]->name;
+    out->quantity = li->quantity;
+    out->taxable = pv->items[i]->taxable;
+    out->discount_kind = li->discount.kind;
+    out->discount_value = li->discount.value;
+    out->unit_price_minor = r->unit_price_minor;
+    out->gross_minor = r->gross_minor;
+    out->discount_minor = r->gross_minor - r->net_minor;
+    out->net_minor = r->net_minor;
+    out->tax_minor = r->tax_minor;
+    out->total_minor = r->total_minor;
+}
+
+static enum err
+check_provider(struct app_ctx *ctx, const char *provider_id, struct errinfo *ei)
+{
+    const char *one[1] = {provider_id};
+    const char *json;
+    int64_t n;
+    enum err rc;
+
+    if (provider_id == NULL)
+        return ERR_OK;
+    json = ids_json(ctx->a, one, 1);
+    if (json == NULL)
+        return ERR_LIMIT;
+    rc = store_users_present(ctx->db, ctx->a, ctx->account_id, json, &n, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return n == 1 ? ERR_OK
+                  : app_not_found(ei, "provider", provider_id, "provider");
+}
+
+enum err
+app_invoice_create(struct app_ctx *ctx, const struct invoice_create_input *in,
+                   struct invoice *out, struct invoice_line **lines,
+                   size_t *line_count, struct errinfo *ei)
+{
+    struct invoice_preview pv;
+    struct invoice_line *ls;
+    enum err rc = check_provider(ctx, in->provider_id, ei);
+
+    ASSERT(in->lines.tip_provider_count == 0);
+    if (rc == ERR_OK)
+        rc = app_invoice_preview(ctx, &in->lines, &pv, ei);
+    if (rc)
+        return rc;
+    ls = arena_array(ctx->a, pv.line_count, sizeof(*ls));
+    if (ls == NULL)
+        return ERR_LIMIT;
+    memset(out, 0, sizeof(*out));
+    out->id = id_new(ctx->a, "inv", ctx->now_ms);
+    out->clinic_id = in->lines.clinic_id;
+    out->patient_id = in->lines.patient_id;
+    out->provider_id = in->provider_id;
+    out->kind = in->kind;
+    out->status = strcmp(in->kind, "quote") == 0 ? "quote" : "draft";
+    out->currency = pv.currency;
+    out->discount_kind = in->lines.discount.kind;
+    out->discount_value = in->lines.discount.value;
+    out->gross_minor = pv.totals.gross_minor;
+    out->discount_minor = pv.totals.discount_minor;
+    out->net_minor = pv.totals.net_minor;
+    out->tax_minor = pv.totals.tax_minor;
+    out->total_minor = pv.totals.net_minor + pv.totals.tax_minor;
+    out->created_by = ctx->user_id;
+    out->created_at_ms = ctx->now_ms;
+    out->updated_at_ms = ctx->now_ms;
+    rc = store_invoice_insert(ctx->db, ctx->a, ctx->account_id, out, ei);
+    for (size_t i = 0; rc == ERR_OK && i < pv.line_count; i++) {
+        line_of(&pv, &in->lines.lines[i], i, &ls[i]);
+        rc = store_invoice_line_insert(ctx->db, ctx->a, ctx->account_id,
+                                       out->id, &ls[i], ei);
+    }
+    if (rc)
+        return app_store_fail(rc, ei);
+    *lines = ls;
+    *line_count = pv.line_count;
+    json_t *sum = json_object();
+    json_put(sum, "kind", json_string(out->kind));
+    json_put(sum, "total", json_integer(out->total_minor));
+    return app_audit(ctx, "invoice.create", "invoice", out->id, sum, ei);
+}
+
+static enum err
+invoice_load(struct app_ctx *ctx, const char *id, struct invoice *out,
+             struct errinfo *ei)
+{
+    enum err rc = store_invoice_get(ctx->db, ctx->a, ctx->account_id, id, out,
+                                    ei);
+
+    if (rc == ERR_NOT_FOUND)
+        return app_not_found(ei, "invoice", id, "id");
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
+enum err
+app_invoice_get(struct app_ctx *ctx, const char *id, struct invoice *out,
+                struct invoice_line **lines, size_t *line_count,
+                struct errinfo *ei)
+{
+    enum err rc = invoice_load(ctx, id, out, ei);
+
+    if (rc == ERR_OK)
+        rc = store_invoice_lines(ctx->db, ctx->a, ctx->account_id, id, lines,
+                                 line_count, ei);
+    return rc == ERR_STORE ? app_store_fail(rc, ei) : rc;
+}
+
+enum err
+app_invoice_list(struct app_ctx *ctx, const struct invoice_filter *f,
+                 const struct page *page, struct invoice **out, size_t *count,
+                 bool *has_more, struct errinfo *ei)
+{
+    enum err rc = store_invoice_list(ctx->db, ctx->a, ctx->account_id, f,
+                                     page->limit, page->starting_after, out,
+                                     count, has_more, ei);
+
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
+enum err
+app_invoice_delete(struct app_ctx *ctx, const char *id, struct errinfo *ei)
+{
+    struct invoice inv;
+    enum err rc = invoice_load(ctx, id, &inv, ei);
+
+    if (rc)
+        return rc;
+    if (strcmp(inv.status, "draft") != 0 && strcmp(inv.status, "quote") != 0)
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_draft", NULL,
+                           "only a quote or a draft can be deleted; this "
+                           "invoice is %s (void it instead)",
+                           inv.status);
+    rc = store_invoice_delete(ctx->db, ctx->a, ctx->account_id, id, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return app_audit(ctx, "invoice.delete", "invoice", id, json_object(), ei);
+}
+
+/* Three capital letters from the clinic's name ("Glow Chicago": GLO). */
+static const char *
+number_prefix(struct arena *a, const char *name)
+{
+    char p[4] = "INV";
+    size_t n = 0;
+
+    for (const char *c = name; *c != '\0' && n < 3; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+            p[n++] = (char)(*c & ~0x20);
+    }
+    return arena_strndup(a, p, 3);
+}
+
+enum err
+app_invoice_finalize(struct app_ctx *ctx, const char *id, struct invoice *out,
+                     struct errinfo *ei)
+{
+    struct clinic c;
+    const char *prefix;
+    int64_t n;
+    enum err rc = invoice_load(ctx, id, out, ei);
+
+    if (rc)
+        return rc;
+    if (strcmp(out->status, "draft") != 0 && strcmp(out->status, "quote"))
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_draft", NULL,
+                           "this invoice is %s; only a draft or a quote is "
+                           "finalized",
+                           out->status);
+    rc = store_clinic_get(ctx->db, ctx->a, ctx->account_id, out->clinic_id, &c,
+                          ei);
+    if (rc == ERR_OK)
+        rc = store_invoice_next_number(
+            ctx->db, ctx->a, ctx->account_id, out->clinic_id,
+            number_prefix(ctx->a, c.name), &prefix, &n, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    out->kind = "invoice";
+    out->status = "open";
+    out->number = arena_printf(ctx->a, "%s-%06lld", prefix, (long long)n);
+    out->finalized_at_ms = ctx->now_ms;
+    out->updated_at_ms = ctx->now_ms;
+    rc = store_invoice_finalize(ctx->db, ctx->a, ctx->account_id, out, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    json_t *sum = json_object();
+    json_put(sum, "number", json_string(out->number));
+    return app_audit(ctx, "invoice.finalize", "invoice", id, sum, ei);
 }

@@ -52,4 +52,40 @@ MUST_CHECK enum err app_invoice_preview(struct app_ctx *ctx,
                                         struct invoice_preview *out,
                                         struct errinfo *ei);
 
+struct invoice_create_input {
+    struct invoice_preview_input lines; /* clinic, patient, lines, discount */
+    const char *kind;                   /* "quote" | "invoice" */
+    const char *provider_id;            /* may be NULL */
+};
+
+/*
+ * Price and save a quote (status quote) or an invoice (status draft);
+ * tips are given at payment, not here. *lines arena-owned.
+ */
+MUST_CHECK enum err app_invoice_create(struct app_ctx *ctx,
+                                       const struct invoice_create_input *in,
+                                       struct invoice *out,
+                                       struct invoice_line **lines,
+                                       size_t *line_count, struct errinfo *ei);
+MUST_CHECK enum err app_invoice_get(struct app_ctx *ctx, const char *id,
+                                    struct invoice *out,
+                                    struct invoice_line **lines,
+                                    size_t *line_count, struct errinfo *ei);
+MUST_CHECK enum err app_invoice_list(struct app_ctx *ctx,
+                                     const struct invoice_filter *f,
+                                     const struct page *page,
+                                     struct invoice **out, size_t *count,
+                                     bool *has_more, struct errinfo *ei);
+/* Delete a quote or a draft; anything finalized is ERR_CONFLICT. */
+MUST_CHECK enum err app_invoice_delete(struct app_ctx *ctx, const char *id,
+                                       struct errinfo *ei);
+/*
+ * Finalize a draft: it becomes open and takes its clinic's next number
+ * ("GLO-000123"), without gaps. A quote is converted first; anything else
+ * is ERR_CONFLICT "invoice_not_draft".
+ */
+MUST_CHECK enum err app_invoice_finalize(struct app_ctx *ctx, const char *id,
+                                         struct invoice *out,
+                                         struct errinfo *ei);
+
 #endif

@@ -219,3 +219,178 @@ h_invoice_preview(struct req *req, struct resp *resp)
     resp_json(resp, 200, o);
     return ERR_OK;
 }
+
+/* ---- saved invoices ---- */
+
+static json_t *
+render_discount(int64_t kind, int64_t value)
+{
+    if (kind == PRICING_DISCOUNT_PERCENT)
+        return json_pack("{s:I}", "percent_bps", (json_int_t)value);
+    if (kind == PRICING_DISCOUNT_AMOUNT)
+        return json_pack("{s:I}", "amount", (json_int_t)value);
+    return json_null();
+}
+
+static json_t *
+render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
+{
+    json_t *o = json_object();
+
+    json_put(o, "id", json_string(v->id));
+    json_put(o, "object", json_string("invoice"));
+    json_put(o, "kind", json_string(v->kind));
+    json_put(o, "status", json_string(v->status));
+    json_put(o, "number", json_str_or_null(v->number));
+    json_put(o, "clinic", json_string(v->clinic_id));
+    json_put(o, "patient", json_str_or_null(v->patient_id));
+    json_put(o, "provider", json_str_or_null(v->provider_id));
+    json_put(o, "currency", json_string(v->currency));
+    json_put(o, "discount",
+             render_discount(v->discount_kind, v->discount_value));
+    json_put(o, "gross", json_integer(v->gross_minor));
+    json_put(o, "discount_total", json_integer(v->discount_minor));
+    json_put(o, "net", json_integer(v->net_minor));
+    json_put(o, "tax", json_integer(v->tax_minor));
+    json_put(o, "total", json_integer(v->total_minor));
+    json_put(o, "amount_paid", json_integer(v->paid_minor));
+    json_put(o, "amount_due", json_integer(v->total_minor - v->paid_minor));
+    if (ls != NULL) {
+        json_t *lines = json_array();
+
+        for (size_t i = 0; i < n; i++) {
+            json_t *l = json_pack(
+                "{s:s,s:s,s:s,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:I}", "item",
+                ls[i].item_id, "kind", ls[i].kind, "name", ls[i].name,
+                "quantity", (json_int_t)ls[i].quantity, "taxable",
+                ls[i].taxable, "unit_price", (json_int_t)ls[i].unit_price_minor,
+                "gross", (json_int_t)ls[i].gross_minor, "discount_total",
+                (json_int_t)ls[i].discount_minor, "net",
+                (json_int_t)ls[i].net_minor, "tax", (json_int_t)ls[i].tax_minor,
+                "total", (json_int_t)ls[i].total_minor);
+
+            json_put(
+                l, "discount",
+                render_discount(ls[i].discount_kind, ls[i].discount_value));
+            (void)json_array_append_new(lines, l);
+        }
+        json_put(o, "lines", lines);
+    }
+    if (v->finalized_at_ms > 0)
+        render_time(o, "finalized", v->finalized_at_ms);
+    else
+        json_put(o, "finalized", json_null());
+    render_time(o, "created", v->created_at_ms);
+    render_time(o, "updated", v->updated_at_ms);
+    return o;
+}
+
+enum err
+h_invoice_create(struct req *req, struct resp *resp)
+{
+    struct invoice_create_input in = {.kind = "invoice"};
+    struct invoice v;
+    struct invoice_line *ls;
+    size_t n;
+    json_t *lines = NULL;
+    json_t *disc = NULL;
+    const struct jfield f[] = {
+        {"clinic", JT_STRING, true, false, 1, 64, &in.lines.clinic_id, NULL},
+        {"patient", JT_STRING, false, true, 1, 64, &in.lines.patient_id, NULL},
+        {"provider", JT_STRING, false, true, 1, 64, &in.provider_id, NULL},
+        {"kind", JT_STRING, false, false, 1, 16, &in.kind, NULL},
+        {"lines", JT_ARRAY, true, false, 1, PRICING_LINES_MAX, &lines, NULL},
+        {"discount", JT_OBJECT, false, true, 0, 0, &disc, NULL},
+    };
+    enum err rc = req_read(req, f, 6);
+
+    if (rc == ERR_OK && strcmp(in.kind, "quote") != 0 &&
+        strcmp(in.kind, "invoice") != 0)
+        rc = errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", "kind",
+                         "kind is quote or invoice");
+    if (rc == ERR_OK)
+        rc = read_lines(req, lines, &in.lines);
+    if (rc == ERR_OK)
+        rc = read_discount(req, disc, "discount", &in.lines.discount);
+    if (rc == ERR_OK)
+        rc = app_invoice_create(&req->ctx, &in, &v, &ls, &n, req->ei);
+    if (rc == ERR_OK)
+        resp_json(resp, 201, render_invoice(&v, ls, n));
+    return rc;
+}
+
+enum err
+h_invoice_get(struct req *req, struct resp *resp)
+{
+    const char *id;
+    struct invoice v;
+    struct invoice_line *ls;
+    size_t n;
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+    if (rc == ERR_OK)
+        resp_json(resp, 200, render_invoice(&v, ls, n));
+    return rc;
+}
+
+enum err
+h_invoice_list(struct req *req, struct resp *resp)
+{
+    struct page page;
+    struct invoice_filter f = {
+        .patient_id = req_query(req, "patient"),
+        .clinic_id = req_query(req, "clinic"),
+        .status = req_query(req, "status"),
+    };
+    struct invoice *vs;
+    size_t n;
+    bool more;
+    enum err rc = req_page(req, &page);
+
+    if (rc == ERR_OK)
+        rc = app_invoice_list(&req->ctx, &f, &page, &vs, &n, &more, req->ei);
+    if (rc)
+        return rc;
+    json_t *data = json_array();
+    for (size_t i = 0; i < n; i++)
+        (void)json_array_append_new(data, render_invoice(&vs[i], NULL, 0));
+    resp_list(resp, data, more);
+    return ERR_OK;
+}
+
+enum err
+h_invoice_delete(struct req *req, struct resp *resp)
+{
+    const char *id;
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = app_invoice_delete(&req->ctx, id, req->ei);
+    if (rc == ERR_OK)
+        resp_json(resp, 200,
+                  json_pack("{s:s,s:s,s:b}", "id", id, "object", "invoice",
+                            "deleted", 1));
+    return rc;
+}
+
+enum err
+h_invoice_finalize(struct req *req, struct resp *resp)
+{
+    const char *id;
+    struct invoice v;
+    struct invoice_line *ls;
+    size_t n;
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = req_read(req, NULL, 0);
+    if (rc == ERR_OK)
+        rc = app_invoice_finalize(&req->ctx, id, &v, req->ei);
+    if (rc == ERR_OK)
+        rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+    if (rc == ERR_OK)
+        resp_json(resp, 200, render_invoice(&v, ls, n));
+    return rc;
+}

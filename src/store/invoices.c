@@ -75,3 +75,247 @@ store_users_present(struct db *db, struct arena *a, const char *account_id,
         *n = db_i64(&r, 0, 0);
     return rc;
 }
+
+/* ---- invoices ---- */
+
+#define INVOICE_COLS                                                           \
+    "id, clinic_id, patient_id, provider_id, kind, status, number, "           \
+    "currency, discount_kind, discount_value, gross_minor, discount_minor, "   \
+    "net_minor, tax_minor, total_minor, paid_minor, created_by, "              \
+    "created_at_ms, updated_at_ms, finalized_at_ms"
+
+static const char sql_invoice_insert[] =
+    "INSERT INTO invoices (account_id, " INVOICE_COLS ") VALUES ($1, $2, $3, "
+    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "$19, $20, $21)";
+static const char sql_line_insert[] =
+    "INSERT INTO invoice_lines (account_id, invoice_id, seq, item_id, kind, "
+    "name, quantity, taxable, discount_kind, discount_value, "
+    "unit_price_minor, gross_minor, discount_minor, net_minor, tax_minor, "
+    "total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+    "$13, $14, $15, $16)";
+static const char sql_invoice_get[] = "SELECT " INVOICE_COLS
+                                      " FROM invoices WHERE account_id = $1 "
+                                      "AND id = $2";
+static const char sql_invoice_get_pg[] = "SELECT " INVOICE_COLS
+                                         " FROM invoices WHERE account_id = "
+                                         "$1 AND id = $2 FOR UPDATE";
+static const char sql_lines[] =
+    "SELECT seq, item_id, kind, name, quantity, taxable, discount_kind, "
+    "discount_value, unit_price_minor, gross_minor, discount_minor, "
+    "net_minor, tax_minor, total_minor FROM invoice_lines WHERE account_id = "
+    "$1 AND invoice_id = $2 ORDER BY seq";
+static const char sql_invoice_list[] =
+    "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 "
+    "AND ($2 = '' OR patient_id = $2) AND ($3 = '' OR clinic_id = $3) "
+    "AND ($4 = '' OR status = $4) AND ($5 = '' OR id < $5) "
+    "ORDER BY id DESC LIMIT $6";
+static const char sql_lines_delete[] =
+    "DELETE FROM invoice_lines WHERE account_id = $1 AND invoice_id = $2";
+static const char sql_invoice_delete[] =
+    "DELETE FROM invoices WHERE account_id = $1 AND id = $2";
+static const char sql_invoice_finalize[] =
+    "UPDATE invoices SET kind = 'invoice', status = $3, number = $4, "
+    "finalized_at_ms = $5, "
+    "updated_at_ms = $5 WHERE account_id = $1 AND id = $2";
+static const char sql_next_number[] =
+    "INSERT INTO invoice_counters (account_id, clinic_id, prefix, "
+    "last_number) VALUES ($1, $2, $3, 1) ON CONFLICT (account_id, "
+    "clinic_id) DO UPDATE SET last_number = invoice_counters.last_number + 1 "
+    "RETURNING prefix, last_number";
+
+static struct db_param
+p_opt(int64_t v)
+{
+    return v != 0 ? P_I64(v) : P_NULL;
+}
+
+static void
+invoice_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct invoice *x = out;
+
+    x->id = db_text(r, i, 0);
+    x->clinic_id = db_text(r, i, 1);
+    x->patient_id = db_text(r, i, 2);
+    x->provider_id = db_text(r, i, 3);
+    x->kind = db_text(r, i, 4);
+    x->status = db_text(r, i, 5);
+    x->number = db_text(r, i, 6);
+    x->currency = db_text(r, i, 7);
+    x->discount_kind = db_i64(r, i, 8);
+    x->discount_value = db_i64(r, i, 9);
+    x->gross_minor = db_i64(r, i, 10);
+    x->discount_minor = db_i64(r, i, 11);
+    x->net_minor = db_i64(r, i, 12);
+    x->tax_minor = db_i64(r, i, 13);
+    x->total_minor = db_i64(r, i, 14);
+    x->paid_minor = db_i64(r, i, 15);
+    x->created_by = db_text(r, i, 16);
+    x->created_at_ms = db_i64(r, i, 17);
+    x->updated_at_ms = db_i64(r, i, 18);
+    x->finalized_at_ms = db_i64(r, i, 19);
+}
+
+static void
+line_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct invoice_line *x = out;
+
+    x->seq = db_i64(r, i, 0);
+    x->item_id = db_text(r, i, 1);
+    x->kind = db_text(r, i, 2);
+    x->name = db_text(r, i, 3);
+    x->quantity = db_i64(r, i, 4);
+    x->taxable = db_bool(r, i, 5);
+    x->discount_kind = db_i64(r, i, 6);
+    x->discount_value = db_i64(r, i, 7);
+    x->unit_price_minor = db_i64(r, i, 8);
+    x->gross_minor = db_i64(r, i, 9);
+    x->discount_minor = db_i64(r, i, 10);
+    x->net_minor = db_i64(r, i, 11);
+    x->tax_minor = db_i64(r, i, 12);
+    x->total_minor = db_i64(r, i, 13);
+}
+
+enum err
+store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
+                     const struct invoice *x, struct errinfo *ei)
+{
+    struct db_param p[21] = {P_TEXT(account_id),       P_TEXT(x->id),
+                             P_TEXT(x->clinic_id),     P_TEXT(x->patient_id),
+                             P_TEXT(x->provider_id),   P_TEXT(x->kind),
+                             P_TEXT(x->status),        P_TEXT(x->number),
+                             P_TEXT(x->currency),      P_I64(x->discount_kind),
+                             P_I64(x->discount_value), P_I64(x->gross_minor),
+                             P_I64(x->discount_minor), P_I64(x->net_minor),
+                             P_I64(x->tax_minor),      P_I64(x->total_minor),
+                             P_I64(x->paid_minor),     P_TEXT(x->created_by),
+                             P_I64(x->created_at_ms),  P_I64(x->updated_at_ms),
+                             p_opt(x->finalized_at_ms)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_invoice_insert, p, 21, NULL, ei);
+}
+
+enum err
+store_invoice_line_insert(struct db *db, struct arena *a,
+                          const char *account_id, const char *invoice_id,
+                          const struct invoice_line *l, struct errinfo *ei)
+{
+    struct db_param p[16] = {P_TEXT(account_id),
+                             P_TEXT(invoice_id),
+                             P_I64(l->seq),
+                             P_TEXT(l->item_id),
+                             P_TEXT(l->kind),
+                             P_TEXT(l->name),
+                             P_I64(l->quantity),
+                             P_BOOL(l->taxable),
+                             P_I64(l->discount_kind),
+                             P_I64(l->discount_value),
+                             P_I64(l->unit_price_minor),
+                             P_I64(l->gross_minor),
+                             P_I64(l->discount_minor),
+                             P_I64(l->net_minor),
+                             P_I64(l->tax_minor),
+                             P_I64(l->total_minor)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_line_insert, p, 16, NULL, ei);
+}
+
+enum err
+store_invoice_get(struct db *db, struct arena *a, const char *account_id,
+                  const char *id, struct invoice *out, struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_one_as(db, a,
+                     db_engine(db) == STORE_PG && db_in_tx(db)
+                         ? sql_invoice_get_pg
+                         : sql_invoice_get,
+                     p, 2, invoice_row, out, ei);
+}
+
+enum err
+store_invoice_lines(struct db *db, struct arena *a, const char *account_id,
+                    const char *id, struct invoice_line **out, size_t *count,
+                    struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_list_as(db, a, sql_lines, p, 2, line_row, sizeof(**out), 0,
+                      (void **)out, count, NULL, ei);
+}
+
+static const char *
+or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+enum err
+store_invoice_list(struct db *db, struct arena *a, const char *account_id,
+                   const struct invoice_filter *f, int64_t limit,
+                   const char *starting_after, struct invoice **out,
+                   size_t *count, bool *has_more, struct errinfo *ei)
+{
+    struct db_param p[6] = {P_TEXT(account_id),
+                            P_TEXT(or_empty(f->patient_id)),
+                            P_TEXT(or_empty(f->clinic_id)),
+                            P_TEXT(or_empty(f->status)),
+                            P_TEXT(or_empty(starting_after)),
+                            P_I64(limit + 1)};
+
+    NEED_ACCOUNT(account_id);
+    return db_list_as(db, a, sql_invoice_list, p, 6, invoice_row, sizeof(**out),
+                      limit, (void **)out, count, has_more, ei);
+}
+
+enum err
+store_invoice_delete(struct db *db, struct arena *a, const char *account_id,
+                     const char *id, struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
+    enum err rc;
+
+    NEED_ACCOUNT(account_id);
+    rc = db_exec(db, a, sql_lines_delete, p, 2, NULL, ei);
+    if (rc == ERR_OK)
+        rc = db_exec(db, a, sql_invoice_delete, p, 2, NULL, ei);
+    return rc;
+}
+
+enum err
+store_invoice_finalize(struct db *db, struct arena *a, const char *account_id,
+                       const struct invoice *x, struct errinfo *ei)
+{
+    struct db_param p[5] = {P_TEXT(account_id), P_TEXT(x->id),
+                            P_TEXT(x->status), P_TEXT(x->number),
+                            P_I64(x->finalized_at_ms)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_invoice_finalize, p, 5, NULL, ei);
+}
+
+enum err
+store_invoice_next_number(struct db *db, struct arena *a,
+                          const char *account_id, const char *clinic_id,
+                          const char *prefix, const char **prefix_out,
+                          int64_t *n, struct errinfo *ei)
+{
+    struct db_param p[3] = {P_TEXT(account_id), P_TEXT(clinic_id),
+                            P_TEXT(prefix)};
+    struct db_rows r;
+    enum err rc;
+
+    NEED_ACCOUNT(account_id);
+    rc = db_one(db, a, sql_next_number, p, 3, &r, ei);
+    if (rc == ERR_OK) {
+        *prefix_out = db_text(&r, 0, 0);
+        *n = db_i64(&r, 0, 1);
+    }
+    return rc;
+}

@@ -38,4 +38,96 @@ MUST_CHECK enum err store_users_present(struct db *db, struct arena *a,
                                         const char *ids_json, int64_t *n,
                                         struct errinfo *ei);
 
+struct invoice {
+    const char *id;
+    const char *clinic_id;
+    const char *patient_id;  /* may be NULL */
+    const char *provider_id; /* may be NULL */
+    const char *kind;        /* "quote" | "invoice" */
+    const char *status;
+    const char *number; /* NULL until finalized */
+    const char *currency;
+    int64_t discount_kind; /* enum pricing_discount_kind */
+    int64_t discount_value;
+    int64_t gross_minor;
+    int64_t discount_minor;
+    int64_t net_minor;
+    int64_t tax_minor;
+    int64_t total_minor;
+    int64_t paid_minor;
+    const char *created_by;
+    int64_t created_at_ms;
+    int64_t updated_at_ms;
+    int64_t finalized_at_ms; /* 0 until finalized */
+};
+
+struct invoice_line {
+    int64_t seq;
+    const char *item_id;
+    const char *kind;
+    const char *name;
+    int64_t quantity;
+    bool taxable;
+    int64_t discount_kind;
+    int64_t discount_value;
+    int64_t unit_price_minor;
+    int64_t gross_minor;
+    int64_t discount_minor; /* every discount on the line, its share too */
+    int64_t net_minor;
+    int64_t tax_minor;
+    int64_t total_minor;
+};
+
+struct invoice_filter {
+    const char *patient_id; /* NULL: any */
+    const char *clinic_id;
+    const char *status;
+};
+
+MUST_CHECK enum err store_invoice_insert(struct db *db, struct arena *a,
+                                         const char *account_id,
+                                         const struct invoice *inv,
+                                         struct errinfo *ei);
+MUST_CHECK enum err store_invoice_line_insert(struct db *db, struct arena *a,
+                                              const char *account_id,
+                                              const char *invoice_id,
+                                              const struct invoice_line *l,
+                                              struct errinfo *ei);
+/* The invoice, locked to the end of the transaction on PostgreSQL. */
+MUST_CHECK enum err store_invoice_get(struct db *db, struct arena *a,
+                                      const char *account_id, const char *id,
+                                      struct invoice *out, struct errinfo *ei);
+/* Its lines in order; *out arena-owned. */
+MUST_CHECK enum err store_invoice_lines(struct db *db, struct arena *a,
+                                        const char *account_id, const char *id,
+                                        struct invoice_line **out,
+                                        size_t *count, struct errinfo *ei);
+/* Newest first. */
+MUST_CHECK enum err
+store_invoice_list(struct db *db, struct arena *a, const char *account_id,
+                   const struct invoice_filter *f, int64_t limit,
+                   const char *starting_after, struct invoice **out,
+                   size_t *count, bool *has_more, struct errinfo *ei);
+/* Delete a draft or quote and its lines. */
+MUST_CHECK enum err store_invoice_delete(struct db *db, struct arena *a,
+                                         const char *account_id, const char *id,
+                                         struct errinfo *ei);
+/* Status, number and finalized time of inv->id. */
+MUST_CHECK enum err store_invoice_finalize(struct db *db, struct arena *a,
+                                           const char *account_id,
+                                           const struct invoice *inv,
+                                           struct errinfo *ei);
+/*
+ * The clinic's next invoice number (1, 2, ...), taken under the counter
+ * row's lock for the rest of the transaction: a rollback gives it back,
+ * so numbers have no gaps. prefix is used the first time; *prefix_out is
+ * the clinic's (arena-owned).
+ */
+MUST_CHECK enum err store_invoice_next_number(struct db *db, struct arena *a,
+                                              const char *account_id,
+                                              const char *clinic_id,
+                                              const char *prefix,
+                                              const char **prefix_out,
+                                              int64_t *n, struct errinfo *ei);
+
 #endif

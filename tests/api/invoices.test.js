@@ -82,3 +82,51 @@ test('bad input names the member', async () => {
   const oc = (await api('POST', '/v1/clinics', { key: other.key, body: { name: 'O' } })).body;
   assertError(await api('POST', '/v1/invoices/preview', { key: other.key, body: { clinic: oc.id, lines: [{ item: p.botox.id, quantity: 1 }] } }), 400, undefined, 'lines[0].item');
 });
+
+test('invoices: create priced from the catalog, get, list, delete a draft', async () => {
+  const r = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, provider: p.prov.id,
+    lines: [{ item: p.serum.id, quantity: 2 }, { item: p.botox.id, quantity: 1, discount: { percent_bps: 1000 } }] } });
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.body.id, /^inv_/);
+  assert.equal(r.body.status, 'draft');
+  assert.equal(r.body.number, null);
+  assert.equal(r.body.lines.length, 2);
+  assert.equal(r.body.lines[1].net, 21600);
+  assert.equal(r.body.total, r.body.lines.reduce((s, l) => s + l.total, 0));
+  assert.equal(r.body.amount_due, r.body.total);
+  const g = await api('GET', `/v1/invoices/${r.body.id}`, { key: p.key });
+  assert.deepEqual(g.body, r.body);
+  const q = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, kind: 'quote', lines: [{ item: p.botox.id, quantity: 2 }] } });
+  assert.equal(q.body.status, 'quote');
+  const list = await api('GET', '/v1/invoices?status=quote', { key: p.key });
+  assert.deepEqual(list.body.data.map((x) => x.id), [q.body.id]);
+  assert.equal((await api('DELETE', `/v1/invoices/${q.body.id}`, { key: p.key })).status, 200);
+  assertError(await api('GET', `/v1/invoices/${q.body.id}`, { key: p.key }), 404);
+  assertError(await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, kind: 'bill', lines: [{ item: p.botox.id, quantity: 1 }] } }), 400, undefined, 'kind');
+  assertError(await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, provider: 'usr_00000000000000000000000000', lines: [{ item: p.botox.id, quantity: 1 }] } }), 404, undefined, 'provider');
+  const big = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, lines: [{ item: p.botox.id, quantity: 1, discount: { percent_bps: 3000 } }] } });
+  assert.equal(big.status, 201, 'the head admin has no discount limit: ' + big.text);
+  const fd = await api('POST', '/v1/invoices', { headers: { cookie: p.frontSession.cookie, 'x-csrf-token': p.frontSession.csrf },
+    body: { clinic: p.clinic.id, lines: [{ item: p.botox.id, quantity: 1, discount: { percent_bps: 3000 } }] } });
+  assertError(fd, 403, 'discount_limit_exceeded');
+});
+
+test('finalize numbers each clinic\'s invoices without gaps, also when many finalize at once', async () => {
+  const mk = async () => (await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, lines: [{ item: p.botox.id, quantity: 1 }] } })).body.id;
+  const ids = [];
+  for (let i = 0; i < 12; i++) ids.push(await mk());
+  const rs = await Promise.all(ids.map((id) => api('POST', `/v1/invoices/${id}/finalize`, { key: p.key })));
+  assert.deepEqual(rs.map((r) => r.status), rs.map(() => 200), rs.map((r) => r.text).join('\n'));
+  const numbers = rs.map((r) => r.body.number).sort();
+  const first = Number(numbers[0].split('-')[1]);
+  assert.match(numbers[0], /^MAI-\d{6}$/, 'three letters of the clinic, six digits');
+  assert.deepEqual(numbers.map((n) => Number(n.split('-')[1])), numbers.map((_, i) => first + i), 'consecutive, no gaps');
+  assert.equal(rs[0].body.status, 'open');
+  assertError(await api('POST', `/v1/invoices/${ids[0]}/finalize`, { key: p.key }), 409, 'invoice_not_draft');
+  assertError(await api('DELETE', `/v1/invoices/${ids[0]}`, { key: p.key }), 409, 'invoice_not_draft');
+  // A quote finalizes into an invoice too.
+  const q = (await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, kind: 'quote', lines: [{ item: p.botox.id, quantity: 1 }] } })).body;
+  const fq = await api('POST', `/v1/invoices/${q.id}/finalize`, { key: p.key });
+  assert.equal(fq.body.kind, 'invoice');
+  assert.equal(Number(fq.body.number.split('-')[1]), first + numbers.length);
+});

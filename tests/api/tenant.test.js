@@ -95,6 +95,10 @@ const factories = {
     const pat = await factories.patients(acct);
     return (await api('POST', `/v1/patients/${pat}/cards`, { key: acct.key, body: { token: await tokenOf(acct) } })).body.id;
   },
+  invoices: async (acct) => {
+    const svc = (await api('POST', '/v1/services', { key: acct.key, body: { name: 'S', price: 100 } })).body.id;
+    return (await api('POST', '/v1/invoices', { key: acct.key, body: { clinic: await clinicOf(acct), lines: [{ item: svc, quantity: 1 }] } })).body.id;
+  },
   payouts: async (acct) => (await settledDay(acct)).payout,
   disputes: async (acct) => (await settledDay(acct)).dispute,
 };
@@ -143,7 +147,7 @@ test('lists never show another account\'s objects', async () => {
   await factories.card_readers(a);
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
-    '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/sandbox/v1/charges']) {
+    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/sandbox/v1/charges']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');
