@@ -133,7 +133,7 @@ app_ledger_balance(struct app_ctx *ctx, const char *id, int64_t *balance_minor,
 }
 
 /*
- * The money kinds of card payments. Asset-like kinds sit on the debit
+ * The money kinds of card payments and cash. Asset-like kinds sit on the debit
  * side, income on the credit side; none of them is a stored value a
  * patient can spend, so none refuses to cross zero (a dispute can take a
  * processor balance below zero).
@@ -151,6 +151,13 @@ static const struct {
     {"platform_fees", LEDGER_NORMAL_DEBIT}, /* Poise's fees and readers */
     {"dispute_fees", LEDGER_NORMAL_DEBIT},
     {"chargeback_losses", LEDGER_NORMAL_DEBIT},
+    /* Cash (app/drawer.c): a clinic's safe, its cash takings, petty-cash
+     * expenses and the drawers' over/short, against each drawer's own
+     * "drawer_cash" account (which alone refuses to go negative). */
+    {"cash_safe", LEDGER_NORMAL_DEBIT},
+    {"cash_sales", LEDGER_NORMAL_CREDIT},
+    {"petty_cash", LEDGER_NORMAL_DEBIT},
+    {"cash_over_short", LEDGER_NORMAL_DEBIT},
 };
 
 enum err

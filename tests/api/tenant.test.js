@@ -101,6 +101,11 @@ const factories = {
   },
   payouts: async (acct) => (await settledDay(acct)).payout,
   disputes: async (acct) => (await settledDay(acct)).dispute,
+  cash_drawers: async (acct) => {
+    const clinic = await factories.clinics(acct);
+    return (await api('POST', '/v1/cash_drawers', { key: acct.key, headers: idem(),
+      body: { clinic, register: 'r1', opening_float: 1000 } })).body.id;
+  },
 };
 // A valid body for routes that require members, so only the id can fail.
 const validBodies = {
@@ -109,6 +114,8 @@ const validBodies = {
   '/v1/disputes/:id/evidence': { evidence: { uncategorized_text: 'x' } },
   '/sandbox/v1/readers/:serial/present_card': { number: '4242424242424242' },
   '/v1/patients/:id/cards': { token: 'tok_x' },
+  '/v1/cash_drawers/:id/movements': { direction: 'in', amount: 100, reason: 'change' },
+  '/v1/cash_drawers/:id/close': { counted: 0 },
 };
 // Parameters other than the first ":id" in a path, resolved in the caller's own account.
 const ownParams = { clinic: 'clinics', card: 'cards' };
@@ -145,9 +152,10 @@ test('lists never show another account\'s objects', async () => {
   await factories.patients(a);
   await factories.payments(a);
   await factories.card_readers(a);
+  await factories.cash_drawers(a);
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
-    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/sandbox/v1/charges']) {
+    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/sandbox/v1/charges']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');
