@@ -391,3 +391,198 @@ app_invoice_finalize(struct app_ctx *ctx, const char *id, struct invoice *out,
     json_put(sum, "number", json_string(out->number));
     return app_audit(ctx, "invoice.finalize", "invoice", id, sum, ei);
 }
+
+/* ---- changes ---- */
+
+static bool
+is_editable(const struct invoice *v)
+{
+    return strcmp(v->status, "quote") == 0 || strcmp(v->status, "draft") == 0;
+}
+
+static enum err
+not_editable(const struct invoice *v, struct errinfo *ei)
+{
+    return errinfo_set(ei, ERR_CONFLICT, "invoice_not_draft", NULL,
+                       "this invoice is %s; only a quote or a draft changes",
+                       v->status);
+}
+
+/* The stored lines of v as pricing input (item, quantity, discount). */
+static enum err
+stored_lines(struct app_ctx *ctx, const struct invoice *v,
+             struct invoice_line_input **out, size_t *n, struct errinfo *ei)
+{
+    struct invoice_line *ls;
+    struct invoice_line_input *in;
+    enum err rc = store_invoice_lines(ctx->db, ctx->a, ctx->account_id, v->id,
+                                      &ls, n, ei);
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    in = arena_array(ctx->a, *n + 1, sizeof(*in));
+    if (in == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < *n; i++) {
+        in[i].item_id = ls[i].item_id;
+        in[i].quantity = ls[i].quantity;
+        in[i].discount.kind = (enum pricing_discount_kind)ls[i].discount_kind;
+        in[i].discount.value = ls[i].discount_value;
+    }
+    *out = in;
+    return ERR_OK;
+}
+
+/* Price v again with lines and write its totals and lines. */
+static enum err
+reprice(struct app_ctx *ctx, struct invoice *v,
+        const struct invoice_line_input *lines, size_t n, struct errinfo *ei)
+{
+    struct invoice_preview_input pin = {
+        .clinic_id = v->clinic_id,
+        .patient_id = v->patient_id,
+        .lines = lines,
+        .line_count = n,
+        .discount = {(enum pricing_discount_kind)v->discount_kind,
+                     v->discount_value},
+    };
+    struct invoice_preview pv;
+    struct invoice_line l;
+    enum err rc = app_invoice_preview(ctx, &pin, &pv, ei);
+
+    if (rc)
+        return rc;
+    v->gross_minor = pv.totals.gross_minor;
+    v->discount_minor = pv.totals.discount_minor;
+    v->net_minor = pv.totals.net_minor;
+    v->tax_minor = pv.totals.tax_minor;
+    v->total_minor = pv.totals.net_minor + pv.totals.tax_minor;
+    rc = store_invoice_lines_delete(ctx->db, ctx->a, ctx->account_id, v->id,
+                                    ei);
+    for (size_t i = 0; rc == ERR_OK && i < n; i++) {
+        line_of(&pv, &lines[i], i, &l);
+        rc = store_invoice_line_insert(ctx->db, ctx->a, ctx->account_id, v->id,
+                                       &l, ei);
+    }
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
+/* Write v's fields and audit action with sum. */
+static enum err
+save(struct app_ctx *ctx, struct invoice *v, const char *action, json_t *sum,
+     struct errinfo *ei)
+{
+    enum err rc;
+
+    v->updated_at_ms = ctx->now_ms;
+    rc = store_invoice_update(ctx->db, ctx->a, ctx->account_id, v, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return app_audit(ctx, action, "invoice", v->id, sum, ei);
+}
+
+enum err
+app_invoice_update(struct app_ctx *ctx, const char *id,
+                   const struct invoice_update_input *in, struct errinfo *ei)
+{
+    struct invoice v;
+    const struct invoice_line_input *lines = in->lines;
+    struct invoice_line_input *kept = NULL;
+    size_t n = in->line_count;
+    enum err rc = invoice_load(ctx, id, &v, ei);
+
+    if (rc == ERR_OK && !is_editable(&v))
+        rc = not_editable(&v, ei);
+    if (rc == ERR_OK && in->set_provider)
+        rc = check_provider(ctx, in->provider_id, ei);
+    if (rc == ERR_OK && lines == NULL) {
+        rc = stored_lines(ctx, &v, &kept, &n, ei);
+        lines = kept;
+    }
+    if (rc)
+        return rc;
+    if (in->set_patient)
+        v.patient_id = in->patient_id;
+    if (in->set_provider)
+        v.provider_id = in->provider_id;
+    if (in->set_discount) {
+        v.discount_kind = in->discount.kind;
+        v.discount_value = in->discount.value;
+    }
+    rc = reprice(ctx, &v, lines, n, ei);
+    if (rc)
+        return rc;
+    json_t *sum = json_object();
+    json_put(sum, "total", json_integer(v.total_minor));
+    return save(ctx, &v, "invoice.update", sum, ei);
+}
+
+enum err
+app_invoice_send(struct app_ctx *ctx, const char *id, struct errinfo *ei)
+{
+    struct invoice v;
+    enum err rc = invoice_load(ctx, id, &v, ei);
+
+    if (rc)
+        return rc;
+    if (strcmp(v.status, "draft") != 0 && strcmp(v.status, "open") != 0 &&
+        strcmp(v.status, "partially_paid") != 0)
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_payable", NULL,
+                           "a %s invoice is not checked out (convert a "
+                           "quote first)",
+                           v.status);
+    if (v.queued_at_ms > 0)
+        return ERR_OK; /* already waiting at the desk */
+    v.queued_at_ms = ctx->now_ms;
+    return save(ctx, &v, "invoice.send_to_front_desk", json_object(), ei);
+}
+
+enum err
+app_invoice_queue(struct app_ctx *ctx, const char *clinic_id,
+                  struct invoice **out, size_t *count, struct errinfo *ei)
+{
+    enum err rc = store_invoice_queue(ctx->db, ctx->a, ctx->account_id,
+                                      clinic_id, PAGE_LIMIT_MAX, out, count,
+                                      ei);
+
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
+enum err
+app_invoice_convert(struct app_ctx *ctx, const char *id, struct errinfo *ei)
+{
+    struct invoice v;
+    enum err rc = invoice_load(ctx, id, &v, ei);
+
+    if (rc)
+        return rc;
+    if (strcmp(v.status, "quote") != 0)
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_quote", NULL,
+                           "only a quote converts; this is a %s invoice",
+                           v.status);
+    v.kind = "invoice";
+    v.status = "draft";
+    return save(ctx, &v, "invoice.convert", json_object(), ei);
+}
+
+enum err
+app_invoice_change_provider(struct app_ctx *ctx, const char *id,
+                            const char *provider_id, struct errinfo *ei)
+{
+    struct invoice v;
+    enum err rc = invoice_load(ctx, id, &v, ei);
+
+    if (rc == ERR_OK &&
+        (strcmp(v.status, "void") == 0 || strcmp(v.status, "refunded") == 0))
+        rc = errinfo_set(ei, ERR_CONFLICT, "invoice_closed", NULL,
+                         "a %s invoice keeps its provider", v.status);
+    if (rc == ERR_OK)
+        rc = check_provider(ctx, provider_id, ei);
+    if (rc)
+        return rc;
+    json_t *sum = json_object();
+    json_put(sum, "from", json_str_or_null(v.provider_id));
+    json_put(sum, "to", json_string(provider_id));
+    v.provider_id = provider_id;
+    return save(ctx, &v, "invoice.change_provider", sum, ei);
+}

@@ -88,4 +88,37 @@ MUST_CHECK enum err app_invoice_finalize(struct app_ctx *ctx, const char *id,
                                          struct invoice *out,
                                          struct errinfo *ei);
 
+/* What PATCH may change while an invoice is a quote or a draft. */
+struct invoice_update_input {
+    const struct invoice_line_input *lines; /* NULL: keep the lines */
+    size_t line_count;
+    bool set_discount;
+    struct pricing_discount discount;
+    bool set_patient;
+    const char *patient_id; /* NULL clears it */
+    bool set_provider;
+    const char *provider_id;
+};
+
+/* Change and price again a quote or a draft (ERR_CONFLICT otherwise). */
+MUST_CHECK enum err app_invoice_update(struct app_ctx *ctx, const char *id,
+                                       const struct invoice_update_input *in,
+                                       struct errinfo *ei);
+/* Put a draft or open invoice in its clinic's front-desk queue. */
+MUST_CHECK enum err app_invoice_send(struct app_ctx *ctx, const char *id,
+                                     struct errinfo *ei);
+/* The clinic's queue, oldest first (at most 100). */
+MUST_CHECK enum err app_invoice_queue(struct app_ctx *ctx,
+                                      const char *clinic_id,
+                                      struct invoice **out, size_t *count,
+                                      struct errinfo *ei);
+/* A quote becomes a draft invoice, with the same lines and prices. */
+MUST_CHECK enum err app_invoice_convert(struct app_ctx *ctx, const char *id,
+                                        struct errinfo *ei);
+/* Whose sale it is; not once it is void or refunded. */
+MUST_CHECK enum err app_invoice_change_provider(struct app_ctx *ctx,
+                                                const char *id,
+                                                const char *provider_id,
+                                                struct errinfo *ei);
+
 #endif

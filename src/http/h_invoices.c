@@ -394,3 +394,119 @@ h_invoice_finalize(struct req *req, struct resp *resp)
         resp_json(resp, 200, render_invoice(&v, ls, n));
     return rc;
 }
+
+/* Answer with invoice id as it is now, lines included. */
+static enum err
+answer_invoice(struct req *req, struct resp *resp, const char *id)
+{
+    struct invoice v;
+    struct invoice_line *ls;
+    size_t n;
+    enum err rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+
+    if (rc == ERR_OK)
+        resp_json(resp, 200, render_invoice(&v, ls, n));
+    return rc;
+}
+
+enum err
+h_invoice_update(struct req *req, struct resp *resp)
+{
+    struct invoice_update_input in = {0};
+    struct invoice_preview_input lines = {0};
+    const char *id;
+    json_t *arr = NULL;
+    json_t *disc = NULL;
+    bool has_lines = false;
+    const struct jfield f[] = {
+        {"patient", JT_STRING, false, true, 1, 64, &in.patient_id,
+         &in.set_patient},
+        {"provider", JT_STRING, false, false, 1, 64, &in.provider_id,
+         &in.set_provider},
+        {"lines", JT_ARRAY, false, false, 1, PRICING_LINES_MAX, &arr,
+         &has_lines},
+        {"discount", JT_OBJECT, false, true, 0, 0, &disc, &in.set_discount},
+    };
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = req_read(req, f, 4);
+    if (rc == ERR_OK && has_lines)
+        rc = read_lines(req, arr, &lines);
+    if (rc == ERR_OK && in.set_discount)
+        rc = read_discount(req, disc, "discount", &in.discount);
+    in.lines = has_lines ? lines.lines : NULL;
+    in.line_count = lines.line_count;
+    if (rc == ERR_OK)
+        rc = app_invoice_update(&req->ctx, id, &in, req->ei);
+    return rc ? rc : answer_invoice(req, resp, id);
+}
+
+/* POST /v1/invoices/:id/<action> with an empty body. */
+static enum err
+invoice_action(struct req *req, struct resp *resp,
+               enum err (*fn)(struct app_ctx *, const char *, struct errinfo *))
+{
+    const char *id;
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = req_read(req, NULL, 0);
+    if (rc == ERR_OK)
+        rc = fn(&req->ctx, id, req->ei);
+    return rc ? rc : answer_invoice(req, resp, id);
+}
+
+enum err
+h_invoice_send(struct req *req, struct resp *resp)
+{
+    return invoice_action(req, resp, app_invoice_send);
+}
+
+enum err
+h_invoice_convert(struct req *req, struct resp *resp)
+{
+    return invoice_action(req, resp, app_invoice_convert);
+}
+
+enum err
+h_invoice_change_provider(struct req *req, struct resp *resp)
+{
+    const char *id;
+    const char *provider = NULL;
+    const struct jfield f[] = {
+        {"provider", JT_STRING, true, false, 1, 64, &provider, NULL},
+    };
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = req_read(req, f, 1);
+    if (rc == ERR_OK)
+        rc = app_invoice_change_provider(&req->ctx, id, provider, req->ei);
+    return rc ? rc : answer_invoice(req, resp, id);
+}
+
+enum err
+h_front_desk_queue(struct req *req, struct resp *resp)
+{
+    const char *clinic = req_query(req, "clinic");
+    struct invoice *vs;
+    size_t n;
+    enum err rc;
+
+    if (clinic == NULL || clinic[0] == '\0')
+        return errinfo_set(req->ei, ERR_INVALID, "parameter_missing", "clinic",
+                           "say which clinic's queue: ?clinic=cln_…");
+    rc = app_invoice_queue(&req->ctx, clinic, &vs, &n, req->ei);
+    if (rc)
+        return rc;
+    json_t *data = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = render_invoice(&vs[i], NULL, 0);
+
+        render_time(o, "queued", vs[i].queued_at_ms);
+        (void)json_array_append_new(data, o);
+    }
+    resp_list(resp, data, false);
+    return ERR_OK;
+}

@@ -82,12 +82,12 @@ store_users_present(struct db *db, struct arena *a, const char *account_id,
     "id, clinic_id, patient_id, provider_id, kind, status, number, "           \
     "currency, discount_kind, discount_value, gross_minor, discount_minor, "   \
     "net_minor, tax_minor, total_minor, paid_minor, created_by, "              \
-    "created_at_ms, updated_at_ms, finalized_at_ms"
+    "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms"
 
 static const char sql_invoice_insert[] =
     "INSERT INTO invoices (account_id, " INVOICE_COLS ") VALUES ($1, $2, $3, "
     "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-    "$19, $20, $21)";
+    "$19, $20, $21, $22)";
 static const char sql_line_insert[] =
     "INSERT INTO invoice_lines (account_id, invoice_id, seq, item_id, kind, "
     "name, quantity, taxable, discount_kind, discount_value, "
@@ -118,6 +118,16 @@ static const char sql_invoice_finalize[] =
     "UPDATE invoices SET kind = 'invoice', status = $3, number = $4, "
     "finalized_at_ms = $5, "
     "updated_at_ms = $5 WHERE account_id = $1 AND id = $2";
+static const char sql_invoice_update[] =
+    "UPDATE invoices SET patient_id = $3, provider_id = $4, kind = $5, "
+    "status = $6, discount_kind = $7, discount_value = $8, gross_minor = $9, "
+    "discount_minor = $10, net_minor = $11, tax_minor = $12, "
+    "total_minor = $13, queued_at_ms = $14, updated_at_ms = $15 "
+    "WHERE account_id = $1 AND id = $2";
+static const char sql_invoice_queue[] =
+    "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 AND "
+    "clinic_id = $2 AND queued_at_ms IS NOT NULL AND status IN ('draft', "
+    "'open', 'partially_paid') ORDER BY queued_at_ms, id LIMIT $3";
 static const char sql_next_number[] =
     "INSERT INTO invoice_counters (account_id, clinic_id, prefix, "
     "last_number) VALUES ($1, $2, $3, 1) ON CONFLICT (account_id, "
@@ -155,6 +165,7 @@ invoice_row(const struct db_rows *r, size_t i, void *out)
     x->created_at_ms = db_i64(r, i, 17);
     x->updated_at_ms = db_i64(r, i, 18);
     x->finalized_at_ms = db_i64(r, i, 19);
+    x->queued_at_ms = db_i64(r, i, 20);
 }
 
 static void
@@ -182,20 +193,20 @@ enum err
 store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                      const struct invoice *x, struct errinfo *ei)
 {
-    struct db_param p[21] = {P_TEXT(account_id),       P_TEXT(x->id),
-                             P_TEXT(x->clinic_id),     P_TEXT(x->patient_id),
-                             P_TEXT(x->provider_id),   P_TEXT(x->kind),
-                             P_TEXT(x->status),        P_TEXT(x->number),
-                             P_TEXT(x->currency),      P_I64(x->discount_kind),
-                             P_I64(x->discount_value), P_I64(x->gross_minor),
-                             P_I64(x->discount_minor), P_I64(x->net_minor),
-                             P_I64(x->tax_minor),      P_I64(x->total_minor),
-                             P_I64(x->paid_minor),     P_TEXT(x->created_by),
-                             P_I64(x->created_at_ms),  P_I64(x->updated_at_ms),
-                             p_opt(x->finalized_at_ms)};
+    struct db_param p[22] = {P_TEXT(account_id),        P_TEXT(x->id),
+                             P_TEXT(x->clinic_id),      P_TEXT(x->patient_id),
+                             P_TEXT(x->provider_id),    P_TEXT(x->kind),
+                             P_TEXT(x->status),         P_TEXT(x->number),
+                             P_TEXT(x->currency),       P_I64(x->discount_kind),
+                             P_I64(x->discount_value),  P_I64(x->gross_minor),
+                             P_I64(x->discount_minor),  P_I64(x->net_minor),
+                             P_I64(x->tax_minor),       P_I64(x->total_minor),
+                             P_I64(x->paid_minor),      P_TEXT(x->created_by),
+                             P_I64(x->created_at_ms),   P_I64(x->updated_at_ms),
+                             p_opt(x->finalized_at_ms), p_opt(x->queued_at_ms)};
 
     NEED_ACCOUNT(account_id);
-    return db_exec(db, a, sql_invoice_insert, p, 21, NULL, ei);
+    return db_exec(db, a, sql_invoice_insert, p, 22, NULL, ei);
 }
 
 enum err
@@ -318,4 +329,45 @@ store_invoice_next_number(struct db *db, struct arena *a,
         *n = db_i64(&r, 0, 1);
     }
     return rc;
+}
+
+enum err
+store_invoice_update(struct db *db, struct arena *a, const char *account_id,
+                     const struct invoice *x, struct errinfo *ei)
+{
+    struct db_param p[15] = {P_TEXT(account_id),      P_TEXT(x->id),
+                             P_TEXT(x->patient_id),   P_TEXT(x->provider_id),
+                             P_TEXT(x->kind),         P_TEXT(x->status),
+                             P_I64(x->discount_kind), P_I64(x->discount_value),
+                             P_I64(x->gross_minor),   P_I64(x->discount_minor),
+                             P_I64(x->net_minor),     P_I64(x->tax_minor),
+                             P_I64(x->total_minor),   p_opt(x->queued_at_ms),
+                             P_I64(x->updated_at_ms)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_invoice_update, p, 15, NULL, ei);
+}
+
+enum err
+store_invoice_lines_delete(struct db *db, struct arena *a,
+                           const char *account_id, const char *id,
+                           struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_lines_delete, p, 2, NULL, ei);
+}
+
+enum err
+store_invoice_queue(struct db *db, struct arena *a, const char *account_id,
+                    const char *clinic_id, int64_t limit, struct invoice **out,
+                    size_t *count, struct errinfo *ei)
+{
+    struct db_param p[3] = {P_TEXT(account_id), P_TEXT(clinic_id),
+                            P_I64(limit)};
+
+    NEED_ACCOUNT(account_id);
+    return db_list_as(db, a, sql_invoice_queue, p, 3, invoice_row,
+                      sizeof(**out), 0, (void **)out, count, NULL, ei);
 }

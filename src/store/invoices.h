@@ -59,6 +59,7 @@ struct invoice {
     int64_t created_at_ms;
     int64_t updated_at_ms;
     int64_t finalized_at_ms; /* 0 until finalized */
+    int64_t queued_at_ms;    /* sent to the front desk; 0 when not */
 };
 
 struct invoice_line {
@@ -108,6 +109,28 @@ store_invoice_list(struct db *db, struct arena *a, const char *account_id,
                    const struct invoice_filter *f, int64_t limit,
                    const char *starting_after, struct invoice **out,
                    size_t *count, bool *has_more, struct errinfo *ei);
+/*
+ * Write the mutable fields of x->id (patient, provider, kind, status,
+ * discount, totals, queued and updated times).
+ */
+MUST_CHECK enum err store_invoice_update(struct db *db, struct arena *a,
+                                         const char *account_id,
+                                         const struct invoice *x,
+                                         struct errinfo *ei);
+/* Delete the lines of invoice id (to write new ones). */
+MUST_CHECK enum err store_invoice_lines_delete(struct db *db, struct arena *a,
+                                               const char *account_id,
+                                               const char *id,
+                                               struct errinfo *ei);
+/*
+ * The front desk's queue of clinic_id: invoices sent to it and not yet
+ * paid, oldest first, at most limit.
+ */
+MUST_CHECK enum err store_invoice_queue(struct db *db, struct arena *a,
+                                        const char *account_id,
+                                        const char *clinic_id, int64_t limit,
+                                        struct invoice **out, size_t *count,
+                                        struct errinfo *ei);
 /* Delete a draft or quote and its lines. */
 MUST_CHECK enum err store_invoice_delete(struct db *db, struct arena *a,
                                          const char *account_id, const char *id,

@@ -130,3 +130,38 @@ test('finalize numbers each clinic\'s invoices without gaps, also when many fina
   assert.equal(fq.body.kind, 'invoice');
   assert.equal(Number(fq.body.number.split('-')[1]), first + numbers.length);
 });
+
+test('a draft changes and is priced again; the front-desk queue; quotes convert; providers change', async () => {
+  const body = { clinic: p.clinic.id, provider: p.prov.id, lines: [{ item: p.botox.id, quantity: 1 }] };
+  const d = (await api('POST', '/v1/invoices', { key: p.key, body })).body;
+  const u = await api('PATCH', `/v1/invoices/${d.id}`, { key: p.key, body: {
+    lines: [{ item: p.botox.id, quantity: 2 }, { item: p.serum.id, quantity: 1 }], discount: { amount: 500 } } });
+  assert.equal(u.status, 200, u.text);
+  assert.equal(u.body.lines.length, 2);
+  assert.equal(u.body.discount_total, 500);
+  assert.equal(u.body.total, u.body.lines.reduce((s, l) => s + l.total, 0));
+  const u2 = await api('PATCH', `/v1/invoices/${d.id}`, { key: p.key, body: { discount: null } });
+  assert.equal(u2.body.discount, null);
+  assert.equal(u2.body.lines.length, 2, 'the lines are kept');
+  assert.equal(u2.body.discount_total, 0);
+  assertError(await api('PATCH', `/v1/invoices/${d.id}`, { key: p.key, body: { lines: [] } }), 400, undefined, 'lines');
+  // The provider sends it to the front desk; it waits in the clinic's queue.
+  const sent = await api('POST', `/v1/invoices/${d.id}/send_to_front_desk`, { key: p.key });
+  assert.equal(sent.status, 200, sent.text);
+  const queue = await api('GET', `/v1/front_desk_queue?clinic=${p.clinic.id}`, { key: p.key });
+  assert.ok(queue.body.data.some((x) => x.id === d.id && x.queued > 0));
+  assertError(await api('GET', '/v1/front_desk_queue', { key: p.key }), 400, 'parameter_missing', 'clinic');
+  // Finalized: no more changes.
+  await api('POST', `/v1/invoices/${d.id}/finalize`, { key: p.key });
+  assertError(await api('PATCH', `/v1/invoices/${d.id}`, { key: p.key, body: { discount: null } }), 409, 'invoice_not_draft');
+  // A quote is not checked out until it converts.
+  const q = (await api('POST', '/v1/invoices', { key: p.key, body: { ...body, kind: 'quote' } })).body;
+  assertError(await api('POST', `/v1/invoices/${q.id}/send_to_front_desk`, { key: p.key }), 409, 'invoice_not_payable');
+  const c = await api('POST', `/v1/invoices/${q.id}/convert`, { key: p.key });
+  assert.deepEqual([c.body.kind, c.body.status, c.body.total], ['invoice', 'draft', q.total]);
+  assertError(await api('POST', `/v1/invoices/${q.id}/convert`, { key: p.key }), 409, 'invoice_not_quote');
+  const cp = await api('POST', `/v1/invoices/${q.id}/change_provider`, { key: p.key, body: { provider: p.front.id } });
+  assert.equal(cp.body.provider, p.front.id);
+  assertError(await api('POST', `/v1/invoices/${q.id}/change_provider`, { key: p.key, body: { provider: 'usr_00000000000000000000000000' } }), 404, undefined, 'provider');
+  assertError(await api('POST', `/v1/invoices/${q.id}/change_provider`, { key: p.key, body: {} }), 400, 'parameter_missing', 'provider');
+});

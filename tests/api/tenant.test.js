@@ -114,6 +114,7 @@ const validBodies = {
   '/v1/disputes/:id/evidence': { evidence: { uncategorized_text: 'x' } },
   '/sandbox/v1/readers/:serial/present_card': { number: '4242424242424242' },
   '/v1/patients/:id/cards': { token: 'tok_x' },
+  '/v1/invoices/:id/change_provider': { provider: 'usr_00000000000000000000000000' },
   '/v1/cash_drawers/:id/movements': { direction: 'in', amount: 100, reason: 'change' },
   '/v1/cash_drawers/:id/close': { counted: 0 },
 };

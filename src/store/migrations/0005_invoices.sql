@@ -25,6 +25,7 @@ CREATE TABLE invoices (
     created_at_ms BIGINT NOT NULL,
     updated_at_ms BIGINT NOT NULL,
     finalized_at_ms BIGINT,
+    queued_at_ms BIGINT, -- sent to the front desk to check out
     PRIMARY KEY (account_id, id),
     FOREIGN KEY (account_id, clinic_id) REFERENCES clinics (account_id, id),
     CHECK (net_minor >= 0 AND tax_minor >= 0
@@ -32,6 +33,7 @@ CREATE TABLE invoices (
 );
 CREATE UNIQUE INDEX invoices_number ON invoices (account_id, clinic_id, number);
 CREATE INDEX invoices_patient ON invoices (account_id, patient_id, id);
+CREATE INDEX invoices_queue ON invoices (account_id, clinic_id, queued_at_ms);
 
 CREATE TABLE invoice_lines (
     account_id TEXT NOT NULL REFERENCES accounts (account_id),
