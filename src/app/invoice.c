@@ -13,6 +13,7 @@
 #include "base/money.h"
 #include "store/clinics.h"
 #include "store/patients.h"
+#include "store/users.h"
 
 /* A JSON array of the n strings of ids; arena-owned (NULL past the cap). */
 static const char *
@@ -585,4 +586,48 @@ app_invoice_change_provider(struct app_ctx *ctx, const char *id,
     json_put(sum, "to", json_string(provider_id));
     v.provider_id = provider_id;
     return save(ctx, &v, "invoice.change_provider", sum, ei);
+}
+
+enum err
+app_invoice_void(struct app_ctx *ctx, const char *id, struct errinfo *ei)
+{
+    struct invoice v;
+    enum err rc = invoice_load(ctx, id, &v, ei);
+
+    if (rc)
+        return rc;
+    if (strcmp(v.status, "open") != 0 && strcmp(v.status, "draft") != 0)
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_voidable", NULL,
+                           "a %s invoice is not voided%s", v.status,
+                           v.paid_minor > 0 ? " (refund it instead)" : "");
+    if (v.paid_minor > 0)
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_voidable", NULL,
+                           "payments were taken on this invoice: refund "
+                           "them instead");
+    v.status = "void";
+    v.queued_at_ms = 0; /* off the desk's queue */
+    return save(ctx, &v, "invoice.void", json_object(), ei);
+}
+
+enum err
+app_patient_balance(struct app_ctx *ctx, const char *patient_id, int64_t *owed,
+                    int64_t *invoices, const char **currency,
+                    struct errinfo *ei)
+{
+    struct patient p;
+    struct account acct;
+    enum err rc = store_patient_get(ctx->db, ctx->a, ctx->account_id,
+                                    patient_id, &p, ei);
+
+    if (rc == ERR_NOT_FOUND)
+        return app_not_found(ei, "patient", patient_id, "id");
+    if (rc == ERR_OK)
+        rc = store_account_get(ctx->db, ctx->a, ctx->account_id, &acct, ei);
+    if (rc == ERR_OK)
+        rc = store_patient_balance(ctx->db, ctx->a, ctx->account_id, patient_id,
+                                   owed, invoices, ei);
+    if (rc)
+        return app_store_fail(rc, ei);
+    *currency = acct.currency;
+    return ERR_OK;
 }

@@ -121,4 +121,18 @@ MUST_CHECK enum err app_invoice_change_provider(struct app_ctx *ctx,
                                                 const char *provider_id,
                                                 struct errinfo *ei);
 
+/*
+ * Void an invoice nothing was paid on (open or draft): it stays, with its
+ * number, as void; a paid one is ERR_CONFLICT (refund it instead).
+ */
+MUST_CHECK enum err app_invoice_void(struct app_ctx *ctx, const char *id,
+                                     struct errinfo *ei);
+
+/* What a patient owes over their open invoices. */
+MUST_CHECK enum err app_patient_balance(struct app_ctx *ctx,
+                                        const char *patient_id, int64_t *owed,
+                                        int64_t *invoices,
+                                        const char **currency,
+                                        struct errinfo *ei);
+
 #endif

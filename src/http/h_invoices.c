@@ -510,3 +510,30 @@ h_front_desk_queue(struct req *req, struct resp *resp)
     resp_list(resp, data, false);
     return ERR_OK;
 }
+
+enum err
+h_invoice_void(struct req *req, struct resp *resp)
+{
+    return invoice_action(req, resp, app_invoice_void);
+}
+
+enum err
+h_patient_balance(struct req *req, struct resp *resp)
+{
+    const char *patient;
+    const char *currency;
+    int64_t owed;
+    int64_t invoices;
+    enum err rc = req_id(req, 0, "pat", "patient", &patient);
+
+    if (rc == ERR_OK)
+        rc = app_patient_balance(&req->ctx, patient, &owed, &invoices,
+                                 &currency, req->ei);
+    if (rc == ERR_OK)
+        resp_json(resp, 200,
+                  json_pack("{s:s,s:s,s:I,s:s,s:I}", "object",
+                            "patient_balance", "patient", patient, "owed",
+                            (json_int_t)owed, "currency", currency,
+                            "open_invoices", (json_int_t)invoices));
+    return rc;
+}

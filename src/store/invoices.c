@@ -128,6 +128,10 @@ static const char sql_invoice_queue[] =
     "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 AND "
     "clinic_id = $2 AND queued_at_ms IS NOT NULL AND status IN ('draft', "
     "'open', 'partially_paid') ORDER BY queued_at_ms, id LIMIT $3";
+static const char sql_patient_balance[] =
+    "SELECT COALESCE(SUM(total_minor - paid_minor), 0), COUNT(*) FROM "
+    "invoices WHERE account_id = $1 AND patient_id = $2 AND status IN "
+    "('open', 'partially_paid')";
 static const char sql_next_number[] =
     "INSERT INTO invoice_counters (account_id, clinic_id, prefix, "
     "last_number) VALUES ($1, $2, $3, 1) ON CONFLICT (account_id, "
@@ -370,4 +374,22 @@ store_invoice_queue(struct db *db, struct arena *a, const char *account_id,
     NEED_ACCOUNT(account_id);
     return db_list_as(db, a, sql_invoice_queue, p, 3, invoice_row,
                       sizeof(**out), 0, (void **)out, count, NULL, ei);
+}
+
+enum err
+store_patient_balance(struct db *db, struct arena *a, const char *account_id,
+                      const char *patient_id, int64_t *owed, int64_t *invoices,
+                      struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(patient_id)};
+    struct db_rows r;
+    enum err rc;
+
+    NEED_ACCOUNT(account_id);
+    rc = db_one(db, a, sql_patient_balance, p, 2, &r, ei);
+    if (rc == ERR_OK) {
+        *owed = db_i64(&r, 0, 0);
+        *invoices = db_i64(&r, 0, 1);
+    }
+    return rc;
 }

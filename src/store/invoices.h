@@ -131,6 +131,15 @@ MUST_CHECK enum err store_invoice_queue(struct db *db, struct arena *a,
                                         const char *clinic_id, int64_t limit,
                                         struct invoice **out, size_t *count,
                                         struct errinfo *ei);
+/*
+ * What patient_id owes: the sum of total minus paid over their open and
+ * partially paid invoices, and how many there are.
+ */
+MUST_CHECK enum err store_patient_balance(struct db *db, struct arena *a,
+                                          const char *account_id,
+                                          const char *patient_id, int64_t *owed,
+                                          int64_t *invoices,
+                                          struct errinfo *ei);
 /* Delete a draft or quote and its lines. */
 MUST_CHECK enum err store_invoice_delete(struct db *db, struct arena *a,
                                          const char *account_id, const char *id,

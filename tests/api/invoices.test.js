@@ -165,3 +165,28 @@ test('a draft changes and is priced again; the front-desk queue; quotes convert;
   assertError(await api('POST', `/v1/invoices/${q.id}/change_provider`, { key: p.key, body: { provider: 'usr_00000000000000000000000000' } }), 404, undefined, 'provider');
   assertError(await api('POST', `/v1/invoices/${q.id}/change_provider`, { key: p.key, body: {} }), 400, 'parameter_missing', 'provider');
 });
+
+test('void an unpaid invoice; what a patient owes', async () => {
+  const pat = (await api('POST', '/v1/patients', { key: p.key, body: { first_name: 'Owe', last_name: 'Money' } })).body;
+  const mk = async (qty) => {
+    const d = (await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, patient: pat.id, lines: [{ item: p.serum.id, quantity: qty }] } })).body;
+    return (await api('POST', `/v1/invoices/${d.id}/finalize`, { key: p.key })).body;
+  };
+  const zero = await api('GET', `/v1/patients/${pat.id}/balance`, { key: p.key });
+  assert.deepEqual([zero.body.owed, zero.body.open_invoices], [0, 0]);
+  const a = await mk(1);
+  const b = await mk(2);
+  const bal = await api('GET', `/v1/patients/${pat.id}/balance`, { key: p.key });
+  assert.deepEqual([bal.body.owed, bal.body.open_invoices, bal.body.currency], [a.total + b.total, 2, 'USD']);
+  const v = await api('POST', `/v1/invoices/${a.id}/void`, { key: p.key });
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.body.status, 'void');
+  assert.equal(v.body.number, a.number, 'a void invoice keeps its number');
+  assertError(await api('POST', `/v1/invoices/${a.id}/void`, { key: p.key }), 409, 'invoice_not_voidable');
+  const q = (await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, kind: 'quote', lines: [{ item: p.serum.id, quantity: 1 }] } })).body;
+  assertError(await api('POST', `/v1/invoices/${q.id}/void`, { key: p.key }), 409, 'invoice_not_voidable');
+  assertError(await api('POST', `/v1/invoices/${b.id}/void`, { headers: { cookie: p.frontSession.cookie, 'x-csrf-token': p.frontSession.csrf } }), 403);
+  const after = await api('GET', `/v1/patients/${pat.id}/balance`, { key: p.key });
+  assert.deepEqual([after.body.owed, after.body.open_invoices], [b.total, 1]);
+  assertError(await api('GET', '/v1/patients/pat_00000000000000000000000000/balance', { key: p.key }), 404);
+});
