@@ -171,6 +171,9 @@ apply_charge(struct app_ctx *ctx, struct payment *p, const struct gw_charge *c,
         captured = 0; /* a void gives back what was captured, and the fee */
         fee = 0;
     }
+    if (strcmp(p->status, to) == 0 && captured == p->amount_captured &&
+        fee == p->fee && c->capture_before_ms == p->capture_before_ms)
+        return ERR_OK; /* nothing new: a repeated or late report */
     rc = payment_post(ctx, p, captured - p->amount_captured, fee - p->fee,
                       arena_printf(ctx->a, "payment.%s", to), ei);
     if (rc)
