@@ -657,8 +657,10 @@ app_payment_cancel(struct app_ctx *ctx, const char *id, const char *idem_key,
 
 /* Finish one payment a crash left pending (own transactions). */
 static enum err
-recover_one(struct app_ctx *ctx, struct payment *p, struct errinfo *ei)
+recover_one(struct app_ctx *ctx, void *item, struct errinfo *ei)
 {
+    struct payment *p = item;
+
     struct pos_settings s;
     const struct gw_ops *ops;
     struct gw_charge c;
@@ -689,6 +691,26 @@ recover_one(struct app_ctx *ctx, struct payment *p, struct errinfo *ei)
     return record_failure(ctx, p, &c, ERR_INVALID, &why, ei);
 }
 
+int
+payment_recover_in(struct app_ctx *ctx, const char *account_id,
+                   payment_recover_fn fn, void *item)
+{
+    struct app_ctx one = *ctx;
+    struct errinfo ei;
+    int done = 0;
+
+    ASSERT(account_id != NULL && !db_in_tx(ctx->db));
+    one.account_id = account_id;
+    one.now_ms = app_now_ms(account_id);
+    errinfo_clear(&ei);
+    if (app_tx_begin(&one, true) != ERR_OK)
+        return 0; /* busy: the next pass tries again */
+    if (fn(&one, item, &ei) == ERR_OK && app_tx_commit(&one) == ERR_OK)
+        done = 1;
+    db_rollback(one.db);
+    return done;
+}
+
 enum err
 app_payment_recover(struct app_ctx *ctx, int64_t older_than_ms, int *done,
                     struct errinfo *ei)
@@ -706,20 +728,8 @@ app_payment_recover(struct app_ctx *ctx, int64_t older_than_ms, int *done,
     db_rollback(ctx->db);
     if (rc)
         return app_store_fail(rc, ei);
-    for (size_t i = 0; i < n; i++) {
-        struct app_ctx one = *ctx;
-        struct errinfo one_ei;
-
-        one.account_id = ps[i].account_id;
-        one.now_ms = app_now_ms(one.account_id);
-        errinfo_clear(&one_ei);
-        if (app_tx_begin(&one, true) != ERR_OK)
-            continue;
-        rc = recover_one(&one, &ps[i], &one_ei);
-        if (rc == ERR_OK && app_tx_commit(&one) == ERR_OK)
-            (*done)++;
-        db_rollback(one.db);
-    }
+    for (size_t i = 0; i < n; i++)
+        *done += payment_recover_in(ctx, ps[i].account_id, recover_one, &ps[i]);
     return ERR_OK;
 }
 

@@ -30,4 +30,16 @@ MUST_CHECK enum err payment_post(struct app_ctx *ctx, const struct payment *p,
 MUST_CHECK enum err payment_load(struct app_ctx *ctx, const char *id,
                                  struct payment *out, struct errinfo *ei);
 
+/* Finish one stale item (a payment, a refund) in its account's ctx. */
+typedef enum err (*payment_recover_fn)(struct app_ctx *one, void *item,
+                                       struct errinfo *ei);
+
+/*
+ * Run fn on item in a write transaction of account_id (ctx's connection,
+ * no transaction open) and commit; 1 when it committed, 0 when it did
+ * not (the next recovery pass tries again).
+ */
+int payment_recover_in(struct app_ctx *ctx, const char *account_id,
+                       payment_recover_fn fn, void *item);
+
 #endif

@@ -273,6 +273,17 @@ app_payment_sync_refund(struct app_ctx *ctx, const char *refund_ref,
     return refund_apply(ctx, &r, refund_status_of(g_out.status), NULL, ei);
 }
 
+/* Send a pending refund again with its own key and record it. */
+static enum err
+recover_one(struct app_ctx *ctx, void *item, struct errinfo *ei)
+{
+    struct pos_settings s;
+    const struct gw_ops *ops;
+    enum err rc = app_pos_require(ctx, &s, &ops, ei);
+
+    return rc ? rc : refund_complete(ctx, ops, item, ei);
+}
+
 enum err
 app_refund_recover(struct app_ctx *ctx, int64_t older_than_ms, int *done,
                    struct errinfo *ei)
@@ -290,23 +301,7 @@ app_refund_recover(struct app_ctx *ctx, int64_t older_than_ms, int *done,
     db_rollback(ctx->db);
     if (rc)
         return app_store_fail(rc, ei);
-    for (size_t i = 0; i < n; i++) {
-        struct app_ctx one = *ctx;
-        struct pos_settings s;
-        const struct gw_ops *ops;
-        struct errinfo one_ei;
-
-        one.account_id = rs[i].account_id;
-        one.now_ms = app_now_ms(one.account_id);
-        errinfo_clear(&one_ei);
-        if (app_tx_begin(&one, true) != ERR_OK)
-            continue;
-        rc = app_pos_require(&one, &s, &ops, &one_ei);
-        if (rc == ERR_OK)
-            rc = refund_complete(&one, ops, &rs[i], &one_ei);
-        if (rc == ERR_OK && app_tx_commit(&one) == ERR_OK)
-            (*done)++;
-        db_rollback(one.db);
-    }
+    for (size_t i = 0; i < n; i++)
+        *done += payment_recover_in(ctx, rs[i].account_id, recover_one, &rs[i]);
     return ERR_OK;
 }
