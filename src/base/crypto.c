@@ -3,6 +3,7 @@
  */
 #include "base/crypto.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -22,6 +23,37 @@ crypto_init(void)
     return ERR_OK;
 }
 
+/*
+ * The last id's time and random part. Ids made in the same millisecond (or
+ * under a clock that stepped back) reuse that time and add one to the
+ * random part, so ids from one process sort in the order they were made,
+ * as ULID's monotonic mode does; the first of each millisecond is fresh
+ * randomness.
+ */
+static pthread_mutex_t id_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t id_last_ms;
+static unsigned char id_last_rnd[10];
+
+static void
+id_next(uint64_t *t, unsigned char rnd[10])
+{
+    pthread_mutex_lock(&id_mu);
+    if (*t <= id_last_ms) {
+        int i = 9;
+
+        *t = id_last_ms;
+        while (i >= 0 && ++id_last_rnd[i] == 0)
+            i--;
+        if (i < 0) /* 2^80 ids in one millisecond: move to the next */
+            id_last_ms++, *t = id_last_ms;
+    } else {
+        id_last_ms = *t;
+        randombytes_buf(id_last_rnd, sizeof(id_last_rnd));
+    }
+    memcpy(rnd, id_last_rnd, 10);
+    pthread_mutex_unlock(&id_mu);
+}
+
 char *
 id_new(struct arena *a, const char *prefix, int64_t now_ms)
 {
@@ -38,12 +70,12 @@ id_new(struct arena *a, const char *prefix, int64_t now_ms)
     memcpy(id, prefix, plen);
     id[plen] = '_';
     body = id + plen + 1;
+    id_next(&t, rnd);
     /* 10 characters of time (50 bits, top 2 zero), then 16 of randomness. */
     for (int i = 9; i >= 0; i--) {
         body[i] = crockford[t & 31];
         t >>= 5;
     }
-    randombytes_buf(rnd, sizeof(rnd));
     for (int i = 0; i < 16; i++) {
         unsigned bit = (unsigned)i * 5;
         unsigned v = ((unsigned)rnd[bit / 8] << 8) |
