@@ -82,12 +82,13 @@ store_users_present(struct db *db, struct arena *a, const char *account_id,
     "id, clinic_id, patient_id, provider_id, kind, status, number, "           \
     "currency, discount_kind, discount_value, gross_minor, discount_minor, "   \
     "net_minor, tax_minor, total_minor, paid_minor, created_by, "              \
-    "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms"
+    "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms, "           \
+    "tip_minor, refunded_minor, tip_refunded_minor, paid_at_ms"
 
 static const char sql_invoice_insert[] =
     "INSERT INTO invoices (account_id, " INVOICE_COLS ") VALUES ($1, $2, $3, "
     "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-    "$19, $20, $21, $22)";
+    "$19, $20, $21, $22, $23, $24, $25, $26)";
 static const char sql_line_insert[] =
     "INSERT INTO invoice_lines (account_id, invoice_id, seq, item_id, kind, "
     "name, quantity, taxable, discount_kind, discount_value, "
@@ -103,7 +104,8 @@ static const char sql_invoice_get_pg[] = "SELECT " INVOICE_COLS
 static const char sql_lines[] =
     "SELECT seq, item_id, kind, name, quantity, taxable, discount_kind, "
     "discount_value, unit_price_minor, gross_minor, discount_minor, "
-    "net_minor, tax_minor, total_minor FROM invoice_lines WHERE account_id = "
+    "net_minor, tax_minor, total_minor, refunded_quantity FROM invoice_lines "
+    "WHERE account_id = "
     "$1 AND invoice_id = $2 ORDER BY seq";
 static const char sql_invoice_list[] =
     "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 "
@@ -170,6 +172,10 @@ invoice_row(const struct db_rows *r, size_t i, void *out)
     x->updated_at_ms = db_i64(r, i, 18);
     x->finalized_at_ms = db_i64(r, i, 19);
     x->queued_at_ms = db_i64(r, i, 20);
+    x->tip_minor = db_i64(r, i, 21);
+    x->refunded_minor = db_i64(r, i, 22);
+    x->tip_refunded_minor = db_i64(r, i, 23);
+    x->paid_at_ms = db_i64(r, i, 24);
 }
 
 static void
@@ -191,13 +197,14 @@ line_row(const struct db_rows *r, size_t i, void *out)
     x->net_minor = db_i64(r, i, 11);
     x->tax_minor = db_i64(r, i, 12);
     x->total_minor = db_i64(r, i, 13);
+    x->refunded_quantity = db_i64(r, i, 14);
 }
 
 enum err
 store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                      const struct invoice *x, struct errinfo *ei)
 {
-    struct db_param p[22] = {P_TEXT(account_id),        P_TEXT(x->id),
+    struct db_param p[26] = {P_TEXT(account_id),        P_TEXT(x->id),
                              P_TEXT(x->clinic_id),      P_TEXT(x->patient_id),
                              P_TEXT(x->provider_id),    P_TEXT(x->kind),
                              P_TEXT(x->status),         P_TEXT(x->number),
@@ -207,10 +214,12 @@ store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                              P_I64(x->tax_minor),       P_I64(x->total_minor),
                              P_I64(x->paid_minor),      P_TEXT(x->created_by),
                              P_I64(x->created_at_ms),   P_I64(x->updated_at_ms),
-                             p_opt(x->finalized_at_ms), p_opt(x->queued_at_ms)};
+                             p_opt(x->finalized_at_ms), p_opt(x->queued_at_ms),
+                             P_I64(x->tip_minor),       P_I64(x->refunded_minor),
+                             P_I64(x->tip_refunded_minor), p_opt(x->paid_at_ms)};
 
     NEED_ACCOUNT(account_id);
-    return db_exec(db, a, sql_invoice_insert, p, 22, NULL, ei);
+    return db_exec(db, a, sql_invoice_insert, p, 26, NULL, ei);
 }
 
 enum err

@@ -60,6 +60,10 @@ struct invoice {
     int64_t updated_at_ms;
     int64_t finalized_at_ms; /* 0 until finalized */
     int64_t queued_at_ms;    /* sent to the front desk; 0 when not */
+    int64_t tip_minor;       /* tips paid on top of total_minor */
+    int64_t refunded_minor;  /* of paid_minor, refunded */
+    int64_t tip_refunded_minor;
+    int64_t paid_at_ms; /* 0 until fully paid */
 };
 
 struct invoice_line {
@@ -77,6 +81,7 @@ struct invoice_line {
     int64_t net_minor;
     int64_t tax_minor;
     int64_t total_minor;
+    int64_t refunded_quantity;
 };
 
 struct invoice_filter {
