@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "app/checkout.h"
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "base/money.h"
@@ -592,6 +593,7 @@ enum err
 app_invoice_void(struct app_ctx *ctx, const char *id, struct errinfo *ei)
 {
     struct invoice v;
+    bool paying;
     enum err rc = invoice_load(ctx, id, &v, ei);
 
     if (rc)
@@ -604,6 +606,12 @@ app_invoice_void(struct app_ctx *ctx, const char *id, struct errinfo *ei)
         return errinfo_set(ei, ERR_CONFLICT, "invoice_not_voidable", NULL,
                            "payments were taken on this invoice: refund "
                            "them instead");
+    rc = app_checkout_pending(ctx, v.id, &paying, ei);
+    if (rc == ERR_OK && paying)
+        rc = errinfo_set(ei, ERR_CONFLICT, "invoice_payment_in_progress", NULL,
+                         "a payment of this invoice is under way");
+    if (rc)
+        return rc;
     v.status = "void";
     v.queued_at_ms = 0; /* off the desk's queue */
     return save(ctx, &v, "invoice.void", json_object(), ei);

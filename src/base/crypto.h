@@ -4,9 +4,9 @@
  * Ids are "<prefix>_" followed by 26 Crockford base32 characters: 48 bits
  * of milliseconds then 80 random bits, so ids sort by creation time and
  * cannot be guessed. Within one process they are monotonic: an id made in
- * the same millisecond as the last one takes its random part plus one. Secrets are 32 random bytes in base32. Stored
- * credentials are SHA-256 hex digests of the secret; passwords use
- * Argon2id.
+ * the same millisecond as the last one takes its random part plus one. Secrets
+ * are 32 random bytes in base32. Stored credentials are SHA-256 hex digests of
+ * the secret; passwords use Argon2id.
  */
 #ifndef POISE_BASE_CRYPTO_H
 #define POISE_BASE_CRYPTO_H

@@ -824,3 +824,26 @@ pricing_compute(const struct pricing_input *in,
     *totals = t;
     return ERR_OK;
 }
+
+enum err
+pricing_split_tips(const struct pricing_tips *t, int64_t *parts,
+                   struct errinfo *ei)
+{
+    enum err rc = check_tips(t, ei);
+
+    return rc ? rc : split_tips(t, parts);
+}
+
+int64_t
+pricing_prorate(int64_t amount, int64_t upto, int64_t whole)
+{
+    struct money out;
+
+    ASSERT(whole > 0 && upto >= 0 && upto <= whole);
+    ASSERT(amount >= 0 && amount <= PRICING_AMOUNT_MAX);
+    /* amount * upto fits 128 bits; the result is at most amount. */
+    if (money_mul_ratio((struct money){amount, 0}, upto, whole, ROUND_HALF_UP,
+                        &out) != ERR_OK)
+        ASSERT(!"unreachable");
+    return out.minor;
+}

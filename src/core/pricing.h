@@ -157,4 +157,20 @@ MUST_CHECK enum err pricing_compute(const struct pricing_input *in,
                                     struct pricing_totals *totals,
                                     struct errinfo *ei);
 
+/*
+ * Check a tip and split it over its providers exactly (parts has
+ * t->provider_count slots), as pricing_compute does; for checkout, where
+ * tips are given at payment.
+ */
+MUST_CHECK enum err pricing_split_tips(const struct pricing_tips *t,
+                                       int64_t *parts, struct errinfo *ei);
+
+/*
+ * amount * upto / whole, half up: the share of amount that upto of whole
+ * units carry. Refunds take differences of it (share after minus share
+ * before), so returning every unit, in any steps, returns amount exactly.
+ * 0 <= upto <= whole, whole > 0, 0 <= amount <= PRICING_AMOUNT_MAX.
+ */
+int64_t pricing_prorate(int64_t amount, int64_t upto, int64_t whole);
+
 #endif

@@ -232,7 +232,7 @@ render_discount(int64_t kind, int64_t value)
     return json_null();
 }
 
-static json_t *
+json_t *
 render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
 {
     json_t *o = json_object();
@@ -255,6 +255,9 @@ render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
     json_put(o, "total", json_integer(v->total_minor));
     json_put(o, "amount_paid", json_integer(v->paid_minor));
     json_put(o, "amount_due", json_integer(v->total_minor - v->paid_minor));
+    json_put(o, "tip", json_integer(v->tip_minor));
+    json_put(o, "amount_refunded", json_integer(v->refunded_minor));
+    json_put(o, "tip_refunded", json_integer(v->tip_refunded_minor));
     if (ls != NULL) {
         json_t *lines = json_array();
 
@@ -280,6 +283,7 @@ render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
         render_time(o, "finalized", v->finalized_at_ms);
     else
         json_put(o, "finalized", json_null());
+    render_time(o, "paid", v->paid_at_ms);
     render_time(o, "created", v->created_at_ms);
     render_time(o, "updated", v->updated_at_ms);
     return o;
@@ -330,8 +334,12 @@ h_invoice_get(struct req *req, struct resp *resp)
 
     if (rc == ERR_OK)
         rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+    if (rc)
+        return rc;
+    json_t *o = render_invoice(&v, ls, n);
+    rc = render_invoice_payments(req, o, id);
     if (rc == ERR_OK)
-        resp_json(resp, 200, render_invoice(&v, ls, n));
+        resp_json(resp, 200, o);
     return rc;
 }
 
@@ -390,8 +398,12 @@ h_invoice_finalize(struct req *req, struct resp *resp)
         rc = app_invoice_finalize(&req->ctx, id, &v, req->ei);
     if (rc == ERR_OK)
         rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+    if (rc)
+        return rc;
+    json_t *o = render_invoice(&v, ls, n);
+    rc = render_invoice_payments(req, o, id);
     if (rc == ERR_OK)
-        resp_json(resp, 200, render_invoice(&v, ls, n));
+        resp_json(resp, 200, o);
     return rc;
 }
 

@@ -18,6 +18,13 @@ struct user;
 struct account;
 json_t *render_user(const struct user *u);
 json_t *render_account(const struct account *a);
+struct invoice;
+struct invoice_line;
+json_t *render_invoice(const struct invoice *v, const struct invoice_line *ls,
+                       size_t n);
+/* The invoice's tenders and tips, added to its detail (h_checkout.c). */
+MUST_CHECK enum err render_invoice_payments(struct req *req, json_t *inv,
+                                            const char *invoice_id);
 
 /*
  * Match method and path. Returns the route, or NULL with *status_out 404

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/checkout.h"
 #include "app/payment.h"
 #include "app/sandbox.h"
 #include "base/assert.h"
@@ -182,27 +183,37 @@ recover_after_ms(void)
     return PAYMENT_RECOVER_AFTER_MS;
 }
 
-/* Finish payments a crash left pending (see recover_after_ms). */
+/*
+ * What a crash can leave pending, in the order it is finished: payments
+ * and refunds first, since checkouts are made of them.
+ */
+static const struct {
+    const char *what;
+    enum err (*fn)(struct app_ctx *ctx, int64_t older_than_ms, int *done,
+                   struct errinfo *ei);
+} recoveries[] = {
+    {"payment", app_payment_recover},
+    {"refund", app_refund_recover},
+    {"checkout", app_checkout_recover},
+};
+
+/* Finish what a crash left pending (see recover_after_ms). */
 static void
 recover_payments(struct app_ctx *ctx)
 {
-    struct errinfo ei;
-    int done = 0;
+    for (size_t i = 0; i < sizeof(recoveries) / sizeof(recoveries[0]); i++) {
+        struct errinfo ei;
+        int done = 0;
 
-    errinfo_clear(&ei);
-    arena_reset(ctx->a);
-    ctx->account_id = NULL;
-    if (app_payment_recover(ctx, time_now_ms() - recover_after_ms(), &done,
-                            &ei) != ERR_OK)
-        log_error("payment recovery failed: %s", ei.message);
-    else if (done > 0)
-        log_info("payment recovery settled %d payment(s)", done);
-    arena_reset(ctx->a);
-    if (app_refund_recover(ctx, time_now_ms() - recover_after_ms(), &done,
-                           &ei) != ERR_OK)
-        log_error("refund recovery failed: %s", ei.message);
-    else if (done > 0)
-        log_info("refund recovery settled %d refund(s)", done);
+        errinfo_clear(&ei);
+        arena_reset(ctx->a);
+        ctx->account_id = NULL;
+        if (recoveries[i].fn(ctx, time_now_ms() - recover_after_ms(), &done,
+                             &ei) != ERR_OK)
+            log_error("%s recovery failed: %s", recoveries[i].what, ei.message);
+        else if (done > 0)
+            log_info("%s recovery settled %d", recoveries[i].what, done);
+    }
 }
 
 /* The sandbox processor's day on the real clock (settle, pay out). */

@@ -7,6 +7,54 @@
 
 #define NEED_ACCOUNT(id) ASSERT((id) != NULL && (id)[0] != '\0')
 
+#define CHECKOUT_COLS                                                          \
+    "id, invoice_id, idem_key, request_hash, request, status, amount_minor, "  \
+    "tip_minor, change_due_minor, currency, failure_code, failure_message, "   \
+    "failed_tender, created_by, created_at_ms, updated_at_ms, failure_kind"
+
+static const char sql_checkout_insert[] =
+    "INSERT INTO invoice_checkouts (account_id, " CHECKOUT_COLS
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+    "$15, $16, $17, $18)";
+static const char sql_checkout_by_key[] =
+    "SELECT " CHECKOUT_COLS " FROM invoice_checkouts WHERE account_id = $1 "
+    "AND idem_key = $2";
+static const char sql_checkout_get[] =
+    "SELECT " CHECKOUT_COLS " FROM invoice_checkouts WHERE account_id = $1 "
+    "AND id = $2";
+static const char sql_checkout_get_pg[] =
+    "SELECT " CHECKOUT_COLS " FROM invoice_checkouts WHERE account_id = $1 "
+    "AND id = $2 FOR UPDATE";
+static const char sql_checkout_pending_of[] =
+    "SELECT " CHECKOUT_COLS " FROM invoice_checkouts WHERE account_id = $1 "
+    "AND invoice_id = $2 AND status = 'pending'";
+static const char sql_checkout_finish[] =
+    "UPDATE invoice_checkouts SET status = $3, amount_minor = $4, "
+    "tip_minor = $5, change_due_minor = $6, failure_code = $7, "
+    "failure_message = $8, failed_tender = $9, updated_at_ms = $10, "
+    "failure_kind = $11 "
+    "WHERE account_id = $1 AND id = $2";
+static const char sql_checkouts_stale[] =
+    "SELECT account_id, id FROM invoice_checkouts WHERE status = 'pending' "
+    "AND updated_at_ms < $1 ORDER BY updated_at_ms LIMIT $2";
+static const char sql_tender_insert[] =
+    "INSERT INTO invoice_tenders (account_id, id, invoice_id, checkout_id, "
+    "seq, method, amount_minor, tip_minor, received_minor, change_minor, "
+    "refunded_minor, tip_refunded_minor, currency, payment_id, drawer_id, "
+    "reference, card_brand, card_last4, created_at_ms) VALUES ($1, $2, $3, "
+    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "$19)";
+static const char sql_tip_insert[] =
+    "INSERT INTO invoice_tips (account_id, checkout_id, provider_id, "
+    "invoice_id, amount_minor) VALUES ($1, $2, $3, $4, $5)";
+static const char sql_stock_adjust[] =
+    "UPDATE product_stock SET quantity = quantity + $4 WHERE account_id = $1 "
+    "AND product_id = $2 AND clinic_id = $3 AND quantity + $4 >= 0 "
+    "RETURNING quantity";
+static const char sql_stock_tracked[] =
+    "SELECT quantity FROM product_stock WHERE account_id = $1 AND "
+    "product_id = $2 AND clinic_id = $3";
+
 static const char sql_tenders[] =
     "SELECT id, invoice_id, checkout_id, seq, method, amount_minor, "
     "tip_minor, received_minor, change_minor, refunded_minor, "
@@ -17,6 +65,196 @@ static const char sql_tips[] =
     "SELECT checkout_id, provider_id, amount_minor, refunded_minor FROM "
     "invoice_tips WHERE account_id = $1 AND invoice_id = $2 "
     "ORDER BY checkout_id, provider_id";
+
+static void
+checkout_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct invoice_checkout *x = out;
+
+    x->id = db_text(r, i, 0);
+    x->invoice_id = db_text(r, i, 1);
+    x->idem_key = db_text(r, i, 2);
+    x->request_hash = db_text(r, i, 3);
+    x->request = db_text(r, i, 4);
+    x->status = db_text(r, i, 5);
+    x->amount_minor = db_i64(r, i, 6);
+    x->tip_minor = db_i64(r, i, 7);
+    x->change_due_minor = db_i64(r, i, 8);
+    x->currency = db_text(r, i, 9);
+    x->failure_code = db_text(r, i, 10);
+    x->failure_message = db_text(r, i, 11);
+    x->failed_tender = db_text(r, i, 12) == NULL ? -1 : db_i64(r, i, 12);
+    x->created_by = db_text(r, i, 13);
+    x->created_at_ms = db_i64(r, i, 14);
+    x->updated_at_ms = db_i64(r, i, 15);
+    x->failure_kind = db_text(r, i, 16);
+}
+
+static struct db_param
+p_index(int64_t v)
+{
+    return v >= 0 ? P_I64(v) : P_NULL;
+}
+
+enum err
+store_checkout_insert(struct db *db, struct arena *a, const char *account_id,
+                      const struct invoice_checkout *c, struct errinfo *ei)
+{
+    struct db_param p[18] = {
+        P_TEXT(account_id),         P_TEXT(c->id),
+        P_TEXT(c->invoice_id),      P_TEXT(c->idem_key),
+        P_TEXT(c->request_hash),    P_TEXT(c->request),
+        P_TEXT(c->status),          P_I64(c->amount_minor),
+        P_I64(c->tip_minor),        P_I64(c->change_due_minor),
+        P_TEXT(c->currency),        P_TEXT(c->failure_code),
+        P_TEXT(c->failure_message), p_index(c->failed_tender),
+        P_TEXT(c->created_by),      P_I64(c->created_at_ms),
+        P_I64(c->updated_at_ms),    P_TEXT(c->failure_kind)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_checkout_insert, p, 18, NULL, ei);
+}
+
+enum err
+store_checkout_by_key(struct db *db, struct arena *a, const char *account_id,
+                      const char *idem_key, struct invoice_checkout *out,
+                      struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(idem_key)};
+
+    NEED_ACCOUNT(account_id);
+    return db_one_as(db, a, sql_checkout_by_key, p, 2, checkout_row, out, ei);
+}
+
+enum err
+store_checkout_get(struct db *db, struct arena *a, const char *account_id,
+                   const char *id, struct invoice_checkout *out,
+                   struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_one_as(db, a,
+                     db_engine(db) == STORE_PG ? sql_checkout_get_pg
+                                               : sql_checkout_get,
+                     p, 2, checkout_row, out, ei);
+}
+
+enum err
+store_checkout_pending_of(struct db *db, struct arena *a,
+                          const char *account_id, const char *invoice_id,
+                          struct invoice_checkout *out, struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(invoice_id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_one_as(db, a, sql_checkout_pending_of, p, 2, checkout_row, out,
+                     ei);
+}
+
+enum err
+store_checkout_finish(struct db *db, struct arena *a, const char *account_id,
+                      const struct invoice_checkout *c, struct errinfo *ei)
+{
+    struct db_param p[11] = {
+        P_TEXT(account_id),        P_TEXT(c->id),
+        P_TEXT(c->status),         P_I64(c->amount_minor),
+        P_I64(c->tip_minor),       P_I64(c->change_due_minor),
+        P_TEXT(c->failure_code),   P_TEXT(c->failure_message),
+        p_index(c->failed_tender), P_I64(c->updated_at_ms),
+        P_TEXT(c->failure_kind)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_checkout_finish, p, 11, NULL, ei);
+}
+
+static void
+stale_row(const struct db_rows *r, size_t i, void *out)
+{
+    struct stale_checkout *x = out;
+
+    x->account_id = db_text(r, i, 0);
+    x->id = db_text(r, i, 1);
+}
+
+enum err
+store_checkouts_stale(struct db *db, struct arena *a, int64_t older_than_ms,
+                      int64_t limit, struct stale_checkout **out, size_t *count,
+                      struct errinfo *ei)
+{
+    struct db_param p[2] = {P_I64(older_than_ms), P_I64(limit)};
+
+    return db_list_as(db, a, sql_checkouts_stale, p, 2, stale_row,
+                      sizeof(**out), 0, (void **)out, count, NULL, ei);
+}
+
+enum err
+store_tender_insert(struct db *db, struct arena *a, const char *account_id,
+                    const struct invoice_tender *t, struct errinfo *ei)
+{
+    struct db_param p[19] = {P_TEXT(account_id),
+                             P_TEXT(t->id),
+                             P_TEXT(t->invoice_id),
+                             P_TEXT(t->checkout_id),
+                             P_I64(t->seq),
+                             P_TEXT(t->method),
+                             P_I64(t->amount_minor),
+                             P_I64(t->tip_minor),
+                             P_I64(t->received_minor),
+                             P_I64(t->change_minor),
+                             P_I64(t->refunded_minor),
+                             P_I64(t->tip_refunded_minor),
+                             P_TEXT(t->currency),
+                             P_TEXT(t->payment_id),
+                             P_TEXT(t->drawer_id),
+                             P_TEXT(t->reference),
+                             P_TEXT(t->card_brand),
+                             P_TEXT(t->card_last4),
+                             P_I64(t->created_at_ms)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_tender_insert, p, 19, NULL, ei);
+}
+
+enum err
+store_tip_insert(struct db *db, struct arena *a, const char *account_id,
+                 const char *invoice_id, const struct invoice_tip *t,
+                 struct errinfo *ei)
+{
+    struct db_param p[5] = {P_TEXT(account_id), P_TEXT(t->checkout_id),
+                            P_TEXT(t->provider_id), P_TEXT(invoice_id),
+                            P_I64(t->amount_minor)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_tip_insert, p, 5, NULL, ei);
+}
+
+enum err
+store_stock_adjust(struct db *db, struct arena *a, const char *account_id,
+                   const char *product_id, const char *clinic_id, int64_t delta,
+                   bool *tracked, struct errinfo *ei)
+{
+    struct db_param p[4] = {P_TEXT(account_id), P_TEXT(product_id),
+                            P_TEXT(clinic_id), P_I64(delta)};
+    struct db_rows r;
+    enum err rc;
+
+    NEED_ACCOUNT(account_id);
+    *tracked = true;
+    rc = db_one(db, a, sql_stock_adjust, p, 4, &r, ei);
+    if (rc != ERR_NOT_FOUND)
+        return rc;
+    rc = db_one(db, a, sql_stock_tracked, p, 3, &r, ei);
+    if (rc == ERR_NOT_FOUND) {
+        *tracked = false;
+        return ERR_OK;
+    }
+    if (rc)
+        return rc;
+    return errinfo_set(ei, ERR_RULE, "insufficient_stock", NULL,
+                       "only %lld in stock at this clinic",
+                       (long long)db_i64(&r, 0, 0));
+}
 
 static void
 tender_row(const struct db_rows *r, size_t i, void *out)
@@ -76,4 +314,39 @@ store_invoice_tips(struct db *db, struct arena *a, const char *account_id,
     NEED_ACCOUNT(account_id);
     return db_list_as(db, a, sql_tips, p, 2, tip_row, sizeof(**out), 0,
                       (void **)out, count, NULL, ei);
+}
+
+static const char sql_tender_of_payment[] =
+    "SELECT id, invoice_id, checkout_id, seq, method, amount_minor, "
+    "tip_minor, received_minor, change_minor, refunded_minor, "
+    "tip_refunded_minor, currency, payment_id, drawer_id, reference, "
+    "card_brand, card_last4, created_at_ms FROM invoice_tenders WHERE "
+    "account_id = $1 AND payment_id = $2";
+
+enum err
+store_tender_of_payment(struct db *db, struct arena *a, const char *account_id,
+                        const char *payment_id, struct invoice_tender *out,
+                        struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(payment_id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_one_as(db, a, sql_tender_of_payment, p, 2, tender_row, out, ei);
+}
+
+enum err
+store_stock_quantity(struct db *db, struct arena *a, const char *account_id,
+                     const char *product_id, const char *clinic_id,
+                     int64_t *quantity, bool *tracked, struct errinfo *ei)
+{
+    struct db_param p[3] = {P_TEXT(account_id), P_TEXT(product_id),
+                            P_TEXT(clinic_id)};
+    struct db_rows r;
+    enum err rc;
+
+    NEED_ACCOUNT(account_id);
+    rc = db_one(db, a, sql_stock_tracked, p, 3, &r, ei);
+    *tracked = rc == ERR_OK;
+    *quantity = rc == ERR_OK ? db_i64(&r, 0, 0) : 0;
+    return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }

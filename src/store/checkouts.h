@@ -11,12 +11,32 @@
 
 #include "store/store.h"
 
+struct invoice_checkout {
+    const char *id;
+    const char *invoice_id;
+    const char *idem_key;
+    const char *request_hash;
+    const char *request; /* the body, JSON, to finish after a crash */
+    const char *status;  /* pending succeeded failed */
+    int64_t amount_minor;
+    int64_t tip_minor;
+    int64_t change_due_minor;
+    const char *currency;
+    const char *failure_kind; /* declined invalid conflict rule */
+    const char *failure_code;
+    const char *failure_message;
+    int64_t failed_tender; /* -1: none */
+    const char *created_by;
+    int64_t created_at_ms;
+    int64_t updated_at_ms;
+};
+
 struct invoice_tender {
     const char *id;
     const char *invoice_id;
     const char *checkout_id;
     int64_t seq;
-    const char *method; /* card cash check cherry klarna external */
+    const char *method;     /* card cash check cherry klarna external */
     int64_t amount_minor;   /* to the invoice */
     int64_t tip_minor;      /* on top */
     int64_t received_minor; /* cash handed over */
@@ -38,6 +58,72 @@ struct invoice_tip {
     int64_t amount_minor;
     int64_t refunded_minor;
 };
+
+/* ERR_CONFLICT when the key is taken or the invoice has one pending. */
+MUST_CHECK enum err store_checkout_insert(struct db *db, struct arena *a,
+                                          const char *account_id,
+                                          const struct invoice_checkout *c,
+                                          struct errinfo *ei);
+MUST_CHECK enum err store_checkout_by_key(struct db *db, struct arena *a,
+                                          const char *account_id,
+                                          const char *idem_key,
+                                          struct invoice_checkout *out,
+                                          struct errinfo *ei);
+/* Locked for update on PostgreSQL. */
+MUST_CHECK enum err store_checkout_get(struct db *db, struct arena *a,
+                                       const char *account_id, const char *id,
+                                       struct invoice_checkout *out,
+                                       struct errinfo *ei);
+/* Record c's outcome: status, amounts, failure, updated time. */
+MUST_CHECK enum err store_checkout_finish(struct db *db, struct arena *a,
+                                          const char *account_id,
+                                          const struct invoice_checkout *c,
+                                          struct errinfo *ei);
+/* Checkouts of any account pending since before older_than_ms. */
+struct stale_checkout {
+    const char *account_id;
+    const char *id;
+};
+MUST_CHECK enum err store_checkouts_stale(struct db *db, struct arena *a,
+                                          int64_t older_than_ms, int64_t limit,
+                                          struct stale_checkout **out,
+                                          size_t *count, struct errinfo *ei);
+/* The pending checkout of an invoice; ERR_NOT_FOUND when none. */
+MUST_CHECK enum err store_checkout_pending_of(struct db *db, struct arena *a,
+                                              const char *account_id,
+                                              const char *invoice_id,
+                                              struct invoice_checkout *out,
+                                              struct errinfo *ei);
+MUST_CHECK enum err store_tender_insert(struct db *db, struct arena *a,
+                                        const char *account_id,
+                                        const struct invoice_tender *t,
+                                        struct errinfo *ei);
+MUST_CHECK enum err store_tip_insert(struct db *db, struct arena *a,
+                                     const char *account_id,
+                                     const char *invoice_id,
+                                     const struct invoice_tip *t,
+                                     struct errinfo *ei);
+/* The tender that took payment_id, if any: ERR_NOT_FOUND when none. */
+MUST_CHECK enum err store_tender_of_payment(struct db *db, struct arena *a,
+                                            const char *account_id,
+                                            const char *payment_id,
+                                            struct invoice_tender *out,
+                                            struct errinfo *ei);
+/*
+ * Add delta (either sign) to the stock of product_id at clinic_id when the
+ * clinic counts it. ERR_RULE when the count would go below zero; ERR_OK
+ * with *tracked false when the clinic has no count for it.
+ */
+MUST_CHECK enum err store_stock_adjust(struct db *db, struct arena *a,
+                                       const char *account_id,
+                                       const char *product_id,
+                                       const char *clinic_id, int64_t delta,
+                                       bool *tracked, struct errinfo *ei);
+/* The count of product_id at clinic_id; *tracked false when none. */
+MUST_CHECK enum err
+store_stock_quantity(struct db *db, struct arena *a, const char *account_id,
+                     const char *product_id, const char *clinic_id,
+                     int64_t *quantity, bool *tracked, struct errinfo *ei);
 
 /* Tenders of an invoice in the order they were taken. */
 MUST_CHECK enum err store_invoice_tenders(struct db *db, struct arena *a,

@@ -82,7 +82,7 @@ store_users_present(struct db *db, struct arena *a, const char *account_id,
     "id, clinic_id, patient_id, provider_id, kind, status, number, "           \
     "currency, discount_kind, discount_value, gross_minor, discount_minor, "   \
     "net_minor, tax_minor, total_minor, paid_minor, created_by, "              \
-    "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms, "           \
+    "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms, "            \
     "tip_minor, refunded_minor, tip_refunded_minor, paid_at_ms"
 
 static const char sql_invoice_insert[] =
@@ -126,6 +126,10 @@ static const char sql_invoice_update[] =
     "discount_minor = $10, net_minor = $11, tax_minor = $12, "
     "total_minor = $13, queued_at_ms = $14, updated_at_ms = $15 "
     "WHERE account_id = $1 AND id = $2";
+static const char sql_invoice_money[] =
+    "UPDATE invoices SET status = $3, paid_minor = $4, tip_minor = $5, "
+    "refunded_minor = $6, tip_refunded_minor = $7, paid_at_ms = $8, "
+    "queued_at_ms = $9, updated_at_ms = $10 WHERE account_id = $1 AND id = $2";
 static const char sql_invoice_queue[] =
     "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 AND "
     "clinic_id = $2 AND queued_at_ms IS NOT NULL AND status IN ('draft', "
@@ -204,19 +208,32 @@ enum err
 store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                      const struct invoice *x, struct errinfo *ei)
 {
-    struct db_param p[26] = {P_TEXT(account_id),        P_TEXT(x->id),
-                             P_TEXT(x->clinic_id),      P_TEXT(x->patient_id),
-                             P_TEXT(x->provider_id),    P_TEXT(x->kind),
-                             P_TEXT(x->status),         P_TEXT(x->number),
-                             P_TEXT(x->currency),       P_I64(x->discount_kind),
-                             P_I64(x->discount_value),  P_I64(x->gross_minor),
-                             P_I64(x->discount_minor),  P_I64(x->net_minor),
-                             P_I64(x->tax_minor),       P_I64(x->total_minor),
-                             P_I64(x->paid_minor),      P_TEXT(x->created_by),
-                             P_I64(x->created_at_ms),   P_I64(x->updated_at_ms),
-                             p_opt(x->finalized_at_ms), p_opt(x->queued_at_ms),
-                             P_I64(x->tip_minor),       P_I64(x->refunded_minor),
-                             P_I64(x->tip_refunded_minor), p_opt(x->paid_at_ms)};
+    struct db_param p[26] = {P_TEXT(account_id),
+                             P_TEXT(x->id),
+                             P_TEXT(x->clinic_id),
+                             P_TEXT(x->patient_id),
+                             P_TEXT(x->provider_id),
+                             P_TEXT(x->kind),
+                             P_TEXT(x->status),
+                             P_TEXT(x->number),
+                             P_TEXT(x->currency),
+                             P_I64(x->discount_kind),
+                             P_I64(x->discount_value),
+                             P_I64(x->gross_minor),
+                             P_I64(x->discount_minor),
+                             P_I64(x->net_minor),
+                             P_I64(x->tax_minor),
+                             P_I64(x->total_minor),
+                             P_I64(x->paid_minor),
+                             P_TEXT(x->created_by),
+                             P_I64(x->created_at_ms),
+                             P_I64(x->updated_at_ms),
+                             p_opt(x->finalized_at_ms),
+                             p_opt(x->queued_at_ms),
+                             P_I64(x->tip_minor),
+                             P_I64(x->refunded_minor),
+                             P_I64(x->tip_refunded_minor),
+                             p_opt(x->paid_at_ms)};
 
     NEED_ACCOUNT(account_id);
     return db_exec(db, a, sql_invoice_insert, p, 26, NULL, ei);
@@ -401,4 +418,23 @@ store_patient_balance(struct db *db, struct arena *a, const char *account_id,
         *invoices = db_i64(&r, 0, 1);
     }
     return rc;
+}
+
+enum err
+store_invoice_money(struct db *db, struct arena *a, const char *account_id,
+                    const struct invoice *x, struct errinfo *ei)
+{
+    struct db_param p[10] = {P_TEXT(account_id),
+                             P_TEXT(x->id),
+                             P_TEXT(x->status),
+                             P_I64(x->paid_minor),
+                             P_I64(x->tip_minor),
+                             P_I64(x->refunded_minor),
+                             P_I64(x->tip_refunded_minor),
+                             p_opt(x->paid_at_ms),
+                             p_opt(x->queued_at_ms),
+                             P_I64(x->updated_at_ms)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_invoice_money, p, 10, NULL, ei);
 }

@@ -166,5 +166,10 @@ MUST_CHECK enum err store_invoice_next_number(struct db *db, struct arena *a,
                                               const char *prefix,
                                               const char **prefix_out,
                                               int64_t *n, struct errinfo *ei);
+/* Write x's status, paid, tip, refunded amounts and paid/queued times. */
+MUST_CHECK enum err store_invoice_money(struct db *db, struct arena *a,
+                                        const char *account_id,
+                                        const struct invoice *x,
+                                        struct errinfo *ei);
 
 #endif

@@ -21,6 +21,8 @@ CREATE TABLE invoice_checkouts (
     tip_minor BIGINT NOT NULL CHECK (tip_minor >= 0),
     change_due_minor BIGINT NOT NULL DEFAULT 0 CHECK (change_due_minor >= 0),
     currency TEXT NOT NULL,
+    failure_kind TEXT CHECK (failure_kind IN ('declined', 'invalid',
+        'conflict', 'rule')), -- how a failed checkout answers again
     failure_code TEXT,
     failure_message TEXT,
     failed_tender INTEGER, -- index of the tender that declined
@@ -71,6 +73,9 @@ CREATE TABLE invoice_tenders (
     CHECK (tip_refunded_minor >= 0 AND tip_refunded_minor <= tip_minor)
 );
 CREATE INDEX invoice_tenders_invoice ON invoice_tenders (account_id, invoice_id);
+-- A card payment pays one invoice once.
+CREATE UNIQUE INDEX invoice_tenders_payment ON invoice_tenders (account_id, payment_id)
+    WHERE payment_id IS NOT NULL;
 
 -- Each checkout's tip, split over providers exactly.
 CREATE TABLE invoice_tips (

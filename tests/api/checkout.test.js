@@ -1,0 +1,269 @@
+// Paying invoices: POST /v1/invoices/:id/payments with split tenders (card
+// by token, card on file, a reader payment; cash with change; check;
+// external), tips split over providers, all or nothing on a decline, the
+// two-clerks race, never overpaid, stock leaving the shelf, idempotent
+// retries — over HTTP, on SQLite and on PostgreSQL (POISE_TEST_ENGINE).
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const { startServer, createAccount, client, assertError } = require('./helpers');
+
+const BIN = path.resolve(__dirname, '..', '..', process.env.POISE_BIN || 'build/poise-san');
+
+let server, api;
+before(async () => {
+  server = await startServer();
+  api = client(server.base);
+});
+after(async () => { await server.stop(); });
+
+const key = () => crypto.randomUUID();
+
+// A practice: one clinic at 8.25% tax, POS on the sandbox, a patient, two
+// providers, a service, a counted product, and an open drawer at front-1.
+async function practice(name, { drawer = true } = {}) {
+  const p = createAccount(server, name);
+  const post = async (url, body) => {
+    const r = await api('POST', url, { key: p.key, headers: { 'idempotency-key': key() }, body });
+    assert.ok(r.status === 200 || r.status === 201, `${url}: ${r.text}`);
+    return r.body;
+  };
+  p.clinic = await post('/v1/clinics', { name: 'Glow Chicago', tax_rate_bps: 825, timezone: 'America/Chicago' });
+  p.patient = await post('/v1/patients', { first_name: 'Ava', last_name: 'Stone' });
+  p.botox = await post('/v1/services', { name: 'Botox 20u', price: 24000 });
+  p.serum = await post('/v1/products', { name: 'Serum', sku: 'SER-' + key().slice(0, 6), price: 8999, cost: 3000 });
+  const stock = await api('PUT', `/v1/products/${p.serum.id}/stock/${p.clinic.id}`, { key: p.key, body: { quantity: 5 } });
+  assert.equal(stock.status, 200, stock.text);
+  p.prov1 = await post('/v1/users', { email: `p1-${key()}@t.example`, name: 'Dr. One', role: 'provider' });
+  p.prov2 = await post('/v1/users', { email: `p2-${key()}@t.example`, name: 'Dr. Two', role: 'provider' });
+  const act = await api('POST', '/v1/pos_settings/activate', { key: p.key, body: { gateway: 'sandbox', merchant_mode: 'single' } });
+  assert.equal(act.status, 200, act.text);
+  if (drawer)
+    p.drawer = await post('/v1/cash_drawers', { clinic: p.clinic.id, register: 'front-1', opening_float: 10000 });
+  return p;
+}
+
+// An open invoice: Botox + 2 serums = 240.00 + 179.98 + 14.85 tax = 434.83.
+async function invoice(p, { finalize = true, lines } = {}) {
+  const r = await api('POST', '/v1/invoices', { key: p.key, body: {
+    clinic: p.clinic.id, patient: p.patient.id, provider: p.prov1.id,
+    lines: lines || [{ item: p.botox.id, quantity: 1 }, { item: p.serum.id, quantity: 2 }] } });
+  assert.equal(r.status, 201, r.text);
+  if (!finalize)
+    return r.body;
+  const f = await api('POST', `/v1/invoices/${r.body.id}/finalize`, { key: p.key, body: {} });
+  assert.equal(f.status, 200, f.text);
+  return f.body;
+}
+
+async function token(p, number = '4242424242424242') {
+  const r = await api('POST', '/sandbox/v1/tokens', { key: p.key,
+    body: { number, exp_month: 12, exp_year: 2031, cvc: '123' } });
+  assert.equal(r.status, 201, r.text);
+  return r.body.id;
+}
+
+const payInvoice = (p, id, body, k = key()) => api('POST', `/v1/invoices/${id}/payments`,
+  { key: p.key, headers: { 'idempotency-key': k }, body });
+const getInvoice = async (p, id) => (await api('GET', `/v1/invoices/${id}`, { key: p.key })).body;
+const drawerCash = async (p) => (await api('GET', `/v1/cash_drawers/${p.drawer.id}`, { key: p.key })).body;
+const stockOf = async (p) => {
+  const r = await api('GET', `/v1/products/${p.serum.id}`, { key: p.key });
+  return (r.body.stock || []).find((s) => s.clinic === p.clinic.id)?.quantity;
+};
+const payments = async (p) => (await api('GET', '/v1/payments?limit=100', { key: p.key })).body.data;
+
+function check(db) {
+  return execFileSync(BIN, ['check', '--db', db], {
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' }, stdio: 'pipe' }).toString();
+}
+
+test('split tender: card + cash with change, a tip split over two providers; paid, stock out, drawer in', async () => {
+  const p = await practice('Split');
+  const inv = await invoice(p);
+  assert.equal(inv.total, 43483);
+  const k = key();
+  const body = {
+    tenders: [
+      { method: 'card', amount: 30000, tip: 2000, token: await token(p) },
+      { method: 'cash', amount: 15000, tip: 1001, register: 'front-1' },
+    ],
+    tips: { split: 'equal', providers: [{ provider: p.prov1.id }, { provider: p.prov2.id }] },
+  };
+  const r = await payInvoice(p, inv.id, body, k);
+  assert.equal(r.status, 201, r.text);
+  // Cash: 150.00 handed over, 10.01 of it a tip; 134.83 owed after the card.
+  assert.equal(r.body.amount, 43483);
+  assert.equal(r.body.tip, 3001);
+  assert.equal(r.body.change_due, 15000 - 1001 - 13483);
+  assert.equal(r.body.invoice.status, 'paid');
+  assert.equal(r.body.invoice.amount_due, 0);
+  assert.equal(r.body.invoice.tip, 3001);
+  const [card, cash] = r.body.tenders;
+  assert.deepEqual([card.method, card.amount, card.tip, card.card.last4, card.card.brand], ['card', 30000, 2000, '4242', 'visa']);
+  assert.deepEqual([cash.method, cash.amount, cash.tip, cash.received, cash.change], ['cash', 13483, 1001, 15000, 516]);
+  assert.deepEqual(r.body.tips.map((t) => [t.provider, t.amount]).sort(),
+    [[p.prov1.id, 1501], [p.prov2.id, 1500]].sort());
+  // The card leg is one captured payment of amount + tip.
+  const pay = (await api('GET', `/v1/payments/${card.payment}`, { key: p.key })).body;
+  assert.equal(pay.status, 'succeeded');
+  assert.equal(pay.amount_captured, 32000);
+  // The drawer took what stayed in it: the cash applied plus its tip.
+  const d = await drawerCash(p);
+  assert.equal(d.cash_balance, 10000 + 13483 + 1001);
+  assert.equal(await stockOf(p), 3, 'two serums left the shelf');
+  // A retry answers the same and changes nothing.
+  const again = await payInvoice(p, inv.id, body, k);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.body.id, r.body.id);
+  assert.equal((await payments(p)).length, 1);
+  assert.equal((await drawerCash(p)).cash_balance, d.cash_balance);
+  // The invoice shows what paid it; a paid invoice takes no more.
+  const g = await getInvoice(p, inv.id);
+  assert.equal(g.tenders.length, 2);
+  assert.equal(g.tips.length, 2);
+  assertError(await payInvoice(p, inv.id, { tenders: [{ method: 'check', amount: 100, reference: '1001' }] }), 409, 'invoice_not_payable');
+  assert.match(check(server.db), /ok|OK|passed/i);
+});
+
+test('a decline anywhere pays nothing: the other holds are released and the 402 names the tender', async () => {
+  const p = await practice('Decline');
+  const inv = await invoice(p);
+  const k = key();
+  const body = { tenders: [
+    { method: 'card', amount: 20000, token: await token(p) },
+    { method: 'card', amount: 23483, token: await token(p, '4000000000000002') },
+  ] };
+  const r = await payInvoice(p, inv.id, body, k);
+  assertError(r, 402, 'card_declined', 'tenders[1]');
+  const g = await getInvoice(p, inv.id);
+  assert.equal(g.status, 'open');
+  assert.equal(g.amount_paid, 0);
+  assert.deepEqual(g.tenders, []);
+  const ps = await payments(p);
+  assert.deepEqual(ps.map((x) => x.status).sort(), ['canceled', 'failed']);
+  assert.equal(await stockOf(p), 5);
+  // The same request again answers the same, without touching a card.
+  assertError(await payInvoice(p, inv.id, body, k), 402, 'card_declined', 'tenders[1]');
+  assert.equal((await payments(p)).length, 2);
+  // A new attempt with a good card goes through.
+  const ok = await payInvoice(p, inv.id, { tenders: [{ method: 'card', amount: 43483, token: await token(p) }] });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.body.invoice.status, 'paid');
+});
+
+test('partial payments, check and external tenders; a draft is finalized when paid', async () => {
+  const p = await practice('Partial');
+  const inv = await invoice(p, { finalize: false });
+  assert.equal(inv.status, 'draft');
+  const a = await payInvoice(p, inv.id, { tenders: [{ method: 'check', amount: 10000, reference: 'CHK 1042' }] });
+  assert.equal(a.status, 201, a.text);
+  assert.equal(a.body.invoice.status, 'partially_paid');
+  assert.match(a.body.invoice.number, /^GLO-\d{6}$/);
+  assert.equal(a.body.invoice.amount_due, 33483);
+  assert.equal(await stockOf(p), 5, 'stock moves when paid in full');
+  const bal = (await api('GET', `/v1/patients/${p.patient.id}/balance`, { key: p.key })).body;
+  assert.equal(bal.owed, 33483);
+  const b = await payInvoice(p, inv.id, { tenders: [{ method: 'external', amount: 33483, reference: 'CareCredit 88' }] });
+  assert.equal(b.status, 201, b.text);
+  assert.equal(b.body.invoice.status, 'paid');
+  assert.equal(await stockOf(p), 3);
+  assert.deepEqual((await getInvoice(p, inv.id)).tenders.map((t) => [t.method, t.amount, t.reference]),
+    [['check', 10000, 'CHK 1042'], ['external', 33483, 'CareCredit 88']]);
+});
+
+test('card on file and a reader payment authorized first are tenders too', async () => {
+  const p = await practice('Sources');
+  const inv = await invoice(p);
+  const card = await api('POST', `/v1/patients/${p.patient.id}/cards`, { key: p.key,
+    headers: { 'idempotency-key': key() }, body: { token: await token(p, '5555555555554444') } });
+  assert.equal(card.status, 201, card.text);
+  await api('POST', '/v1/card_readers', { key: p.key, body: { clinic: p.clinic.id, serial_number: 'WSC-1', label: 'Desk' } });
+  const rd = (await api('GET', '/v1/card_readers', { key: p.key })).body.data[0];
+  const held = await api('POST', `/v1/card_readers/${rd.id}/process_payment`, { key: p.key,
+    headers: { 'idempotency-key': key() }, body: { payment: { amount: 13483, currency: 'USD', patient: p.patient.id, capture: false } } });
+  assert.equal(held.status, 201, held.text);
+  const tap = await api('POST', '/sandbox/v1/readers/WSC-1/present_card', { key: p.key, body: { number: '378282246310005' } });
+  assert.equal(tap.status, 200, tap.text);
+  assert.equal((await api('GET', `/v1/payments/${held.body.id}`, { key: p.key })).body.status, 'requires_capture');
+  // A reader payment of another amount is refused, changing nothing.
+  assertError(await payInvoice(p, inv.id, { tenders: [{ method: 'card', amount: 100, payment: held.body.id }] }), 422, 'payment_mismatch', 'tenders[0].payment');
+  const r = await payInvoice(p, inv.id, { tenders: [
+    { method: 'card', amount: 30000, card: card.body.id },
+    { method: 'card', amount: 13483, payment: held.body.id },
+  ] });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.body.tenders.map((t) => t.card.brand), ['mastercard', 'amex']);
+  assert.equal((await api('GET', `/v1/payments/${held.body.id}`, { key: p.key })).body.status, 'succeeded');
+  // The reader payment paid this invoice; it cannot pay another.
+  const inv2 = await invoice(p);
+  assertError(await payInvoice(p, inv2.id, { tenders: [{ method: 'card', amount: 13483, payment: held.body.id }] }), 409, 'payment_used');
+});
+
+test('two clerks paying one invoice at once: one wins, the other gets 409; never overpaid', async () => {
+  const p = await practice('Race');
+  for (let round = 0; round < 3; round++) {
+    const inv = await invoice(p, { lines: [{ item: p.botox.id, quantity: 1 }] });
+    const tries = await Promise.all([0, 1].map(async () => payInvoice(p, inv.id,
+      { tenders: [{ method: 'card', amount: inv.total, token: await token(p) }] })));
+    const codes = tries.map((t) => t.status).sort();
+    assert.deepEqual(codes, [201, 409], tries.map((t) => t.text).join('\n'));
+    const lost = tries.find((t) => t.status === 409);
+    assert.ok(['invoice_payment_in_progress', 'invoice_not_payable'].includes(lost.body.error.code), lost.text);
+    const g = await getInvoice(p, inv.id);
+    assert.equal(g.amount_paid, inv.total);
+    assert.equal(g.tenders.length, 1);
+  }
+  const captured = (await payments(p)).filter((x) => x.status === 'succeeded');
+  assert.equal(captured.length, 3, 'one captured payment per invoice');
+});
+
+test('bad input is refused with the member named and changes nothing', async () => {
+  const p = await practice('Bad Input');
+  const inv = await invoice(p);
+  const tok = await token(p);
+  const cases = [
+    [{}, 400, 'parameter_missing', 'tenders'],
+    [{ tenders: [] }, 400, undefined, 'tenders'],
+    [{ tenders: [{ method: 'bitcoin', amount: 100 }] }, 400, 'parameter_invalid', 'tenders[0].method'],
+    [{ tenders: [{ method: 'card', amount: 100 }] }, 400, 'parameter_missing', 'tenders[0]'],
+    [{ tenders: [{ method: 'card', amount: 0, token: tok }] }, 400, undefined, 'tenders[0].amount'],
+    [{ tenders: [{ method: 'card', amount: 100, number: '4242424242424242' }] }, 400, undefined, 'tenders[0].number'],
+    [{ tenders: [{ method: 'cash', amount: 100 }] }, 400, 'parameter_missing', 'tenders[0].register'],
+    [{ tenders: [{ method: 'check', amount: 100 }] }, 400, 'parameter_missing', 'tenders[0].reference'],
+    [{ tenders: [{ method: 'check', amount: 43484, reference: '1' }] }, 422, 'amount_exceeds_balance', 'tenders'],
+    [{ tenders: [{ method: 'cash', amount: 100, register: 'front-1' }, { method: 'cash', amount: 100, register: 'front-1' }] }, 400, 'parameter_invalid', 'tenders[1].method'],
+    [{ tenders: [{ method: 'cash', amount: 100, tip: 200, register: 'front-1' }] }, 400, 'parameter_invalid', 'tenders[0].tip'],
+    [{ tenders: [{ method: 'cash', amount: 100, register: 'back-9' }] }, 409, 'no_open_drawer', 'tenders[0].register'],
+    [{ tenders: [{ method: 'check', amount: 100, tip: 50, reference: '1' }], tips: { providers: [{ provider: 'usr_nope' }] } }, 400, 'parameter_invalid', 'tips.providers'],
+    [{ tenders: [{ method: 'check', amount: 100, tip: 50, reference: '1' }], tips: { split: 'amount', providers: [{ provider: p.prov1.id, share: 10 }] } }, 400, undefined, 'tips.shares'],
+  ];
+  for (const [body, status, code, param] of cases)
+    assertError(await payInvoice(p, inv.id, body), status, code, param);
+  assertError(await api('POST', `/v1/invoices/${inv.id}/payments`, { key: p.key,
+    body: { tenders: [{ method: 'check', amount: 100, reference: '1' }] } }), 400, 'parameter_missing', 'Idempotency-Key');
+  const g = await getInvoice(p, inv.id);
+  assert.equal(g.amount_paid, 0);
+  assert.deepEqual(g.tenders, []);
+  assert.equal((await payments(p)).length, 0);
+  assert.equal((await drawerCash(p)).cash_balance, 10000);
+  // Not payable: a quote, a void invoice; nor another account's invoice.
+  const q = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, kind: 'quote', lines: [{ item: p.botox.id, quantity: 1 }] } });
+  assertError(await payInvoice(p, q.body.id, { tenders: [{ method: 'check', amount: 100, reference: '1' }] }), 409, 'invoice_not_payable');
+  const v = await invoice(p);
+  assert.equal((await api('POST', `/v1/invoices/${v.id}/void`, { key: p.key, body: {} })).status, 200);
+  assertError(await payInvoice(p, v.id, { tenders: [{ method: 'check', amount: 100, reference: '1' }] }), 409, 'invoice_not_payable');
+  const other = await practice('Other Account', { drawer: false });
+  assertError(await payInvoice(other, inv.id, { tenders: [{ method: 'check', amount: 100, reference: '1' }] }), 404);
+});
+
+test('not enough stock: refused before any card is touched', async () => {
+  const p = await practice('Stock');
+  const inv = await invoice(p, { lines: [{ item: p.serum.id, quantity: 6 }] });
+  assertError(await payInvoice(p, inv.id, { tenders: [{ method: 'card', amount: inv.total, token: await token(p) }] }), 422, 'insufficient_stock');
+  assert.equal((await getInvoice(p, inv.id)).amount_paid, 0);
+  assert.equal(await stockOf(p), 5);
+});
