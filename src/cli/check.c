@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "cli/cli.h"
 #include "store/audit.h"
+#include "store/checkouts.h"
 #include "store/ledger.h"
 
 static const char check_usage[] =
@@ -51,6 +52,7 @@ verify(struct store *s)
     struct db *db = NULL;
     int ledger = 0;
     int audit = 0;
+    int invoices = 0;
     enum err rc;
 
     errinfo_clear(&ei);
@@ -65,8 +67,12 @@ verify(struct store *s)
         printf("  %s\naudit chain:\n", ledger == 0 ? "ok" : "problems found");
         rc = store_audit_verify(db, a, report, NULL, &audit, &ei);
     }
+    if (rc == ERR_OK) {
+        printf("  %s\ninvoices:\n", audit == 0 ? "ok" : "problems found");
+        rc = store_invoices_verify(db, a, report, NULL, &invoices, &ei);
+    }
     if (rc == ERR_OK)
-        printf("  %s\n", audit == 0 ? "ok" : "problems found");
+        printf("  %s\n", invoices == 0 ? "ok" : "problems found");
     if (db != NULL)
         store_release(s, db);
     arena_free(a);
@@ -74,8 +80,9 @@ verify(struct store *s)
         fprintf(stderr, "poise: check could not run: %s\n", ei.message);
         return 1;
     }
-    printf("%s\n", ledger + audit == 0 ? "check passed" : "check FAILED");
-    return ledger + audit == 0 ? 0 : 1;
+    printf("%s\n",
+           ledger + audit + invoices == 0 ? "check passed" : "check FAILED");
+    return ledger + audit + invoices == 0 ? 0 : 1;
 }
 
 int

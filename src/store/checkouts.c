@@ -3,6 +3,8 @@
  */
 #include "store/checkouts.h"
 
+#include <stdio.h>
+
 #include "base/assert.h"
 
 #define NEED_ACCOUNT(id) ASSERT((id) != NULL && (id)[0] != '\0')
@@ -349,4 +351,71 @@ store_stock_quantity(struct db *db, struct arena *a, const char *account_id,
     *tracked = rc == ERR_OK;
     *quantity = rc == ERR_OK ? db_i64(&r, 0, 0) : 0;
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
+}
+
+/*
+ * Invoices whose recorded amounts disagree with what paid them: paid is
+ * the sum of its tenders, tips the sum of its tenders' tips and of its
+ * tip rows, never more than the total, and the status says so.
+ */
+static const char sql_verify_invoices[] =
+    "SELECT i.account_id, i.id, i.paid_minor, i.total_minor, i.tip_minor, "
+    "i.status, COALESCE(t.amount, 0), COALESCE(t.tip, 0), COALESCE(p.tip, 0) "
+    "FROM invoices i "
+    "LEFT JOIN (SELECT account_id, invoice_id, SUM(amount_minor) AS amount, "
+    "SUM(tip_minor) AS tip FROM invoice_tenders GROUP BY account_id, "
+    "invoice_id) t ON t.account_id = i.account_id AND t.invoice_id = i.id "
+    "LEFT JOIN (SELECT account_id, invoice_id, SUM(amount_minor) AS tip "
+    "FROM invoice_tips GROUP BY account_id, invoice_id) p "
+    "ON p.account_id = i.account_id AND p.invoice_id = i.id "
+    "WHERE i.paid_minor <> COALESCE(t.amount, 0) "
+    "OR i.tip_minor <> COALESCE(t.tip, 0) "
+    "OR i.tip_minor <> COALESCE(p.tip, 0) "
+    "OR i.paid_minor > i.total_minor "
+    "OR (i.status = 'paid' AND i.paid_minor <> i.total_minor) "
+    "OR (i.status = 'partially_paid' AND (i.paid_minor = 0 "
+    "OR i.paid_minor >= i.total_minor)) "
+    "OR (i.status IN ('quote', 'draft', 'open') AND i.paid_minor <> 0) "
+    "ORDER BY i.account_id, i.id";
+/* A succeeded checkout's amounts are its tenders'. */
+static const char sql_verify_checkouts[] =
+    "SELECT c.account_id, c.id FROM invoice_checkouts c LEFT JOIN (SELECT "
+    "account_id, checkout_id, SUM(amount_minor) AS amount, SUM(tip_minor) "
+    "AS tip, COUNT(*) AS n FROM invoice_tenders GROUP BY account_id, "
+    "checkout_id) t ON t.account_id = c.account_id AND t.checkout_id = c.id "
+    "WHERE (c.status = 'succeeded' AND (t.n IS NULL OR t.amount <> "
+    "c.amount_minor OR t.tip <> c.tip_minor)) OR (c.status <> 'succeeded' "
+    "AND t.n IS NOT NULL) ORDER BY c.account_id, c.id";
+
+enum err
+store_invoices_verify(struct db *db, struct arena *a,
+                      void (*report)(void *, const char *), void *rctx,
+                      int *problems, struct errinfo *ei)
+{
+    struct db_rows r;
+    char line[240];
+    enum err rc = db_exec(db, a, sql_verify_invoices, NULL, 0, &r, ei);
+
+    *problems = 0;
+    for (size_t i = 0; rc == ERR_OK && i < r.nrows; i++) {
+        snprintf(line, sizeof(line),
+                 "invoice %s of %s (%s): paid %lld of %lld, tip %lld; its "
+                 "tenders come to %lld, tip %lld; its tip rows to %lld",
+                 db_text(&r, i, 1), db_text(&r, i, 0), db_text(&r, i, 5),
+                 (long long)db_i64(&r, i, 2), (long long)db_i64(&r, i, 3),
+                 (long long)db_i64(&r, i, 4), (long long)db_i64(&r, i, 6),
+                 (long long)db_i64(&r, i, 7), (long long)db_i64(&r, i, 8));
+        report(rctx, line);
+        (*problems)++;
+    }
+    if (rc == ERR_OK)
+        rc = db_exec(db, a, sql_verify_checkouts, NULL, 0, &r, ei);
+    for (size_t i = 0; rc == ERR_OK && i < r.nrows; i++) {
+        snprintf(line, sizeof(line),
+                 "checkout %s of %s disagrees with its tenders",
+                 db_text(&r, i, 1), db_text(&r, i, 0));
+        report(rctx, line);
+        (*problems)++;
+    }
+    return rc;
 }

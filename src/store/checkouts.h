@@ -138,4 +138,15 @@ MUST_CHECK enum err store_invoice_tips(struct db *db, struct arena *a,
                                        struct invoice_tip **out, size_t *count,
                                        struct errinfo *ei);
 
+/*
+ * Verify every invoice against what paid it (for `poise check`): paid and
+ * tips are the sums of their tenders and tip rows, never over the total,
+ * the status agrees, and a checkout has tenders iff it succeeded.
+ * report() gets one line per problem.
+ */
+MUST_CHECK enum err store_invoices_verify(struct db *db, struct arena *a,
+                                          void (*report)(void *, const char *),
+                                          void *report_ctx, int *problems,
+                                          struct errinfo *ei);
+
 #endif

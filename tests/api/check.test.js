@@ -62,3 +62,21 @@ test('poise check passes on a healthy store and fails on a tampered audit chain'
   assert.match(r.out, new RegExp(`audit chain of ${acct.accountId} broken at seq \\d+`));
   assert.match(r.out, /check FAILED/);
 });
+
+test('poise check proves every invoice against what paid it', async () => {
+  const a = createAccount(server, 'Check Invoices');
+  const post = async (url, body) => (await api('POST', url, { key: a.key, headers: { 'idempotency-key': `${url}-${Math.random()}` }, body })).body;
+  const clinic = await post('/v1/clinics', { name: 'Glow' });
+  const svc = await post('/v1/services', { name: 'Peel', price: 15000 });
+  const inv = await post('/v1/invoices', { clinic: clinic.id, lines: [{ item: svc.id, quantity: 1 }] });
+  const paid = await post(`/v1/invoices/${inv.id}/payments`, { tenders: [{ method: 'check', amount: 5000, reference: '77' }] });
+  assert.equal(paid.invoice.status, 'partially_paid');
+  // A healthy store passes (the audit tamper above is in another account:
+  // restore nothing, only look for this account's lines).
+  let r = check();
+  assert.doesNotMatch(r.out, new RegExp(`invoice ${inv.id}`));
+  sql(`UPDATE invoices SET paid_minor = 15000, status = 'paid' WHERE account_id = '${a.accountId}' AND id = '${inv.id}'`);
+  r = check();
+  assert.equal(r.status, 1, r.out);
+  assert.match(r.out, new RegExp(`invoice ${inv.id} of ${a.accountId} \\(paid\\): paid 15000 of 15000, tip 0; its tenders come to 5000`));
+});
