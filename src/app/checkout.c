@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/checkout_int.h"
 #include "app/drawer.h"
 #include "app/invoice.h"
 #include "app/payment_int.h"
@@ -239,9 +240,9 @@ read_request(struct arena *a, json_t *body, struct plan *p, struct errinfo *ei)
 
 /* ---- planning ---- */
 
-static enum err
-invoice_locked(struct app_ctx *ctx, const char *id, struct invoice *out,
-               struct errinfo *ei)
+enum err
+checkout_invoice_locked(struct app_ctx *ctx, const char *id,
+                        struct invoice *out, struct errinfo *ei)
 {
     enum err rc = store_invoice_get(ctx->db, ctx->a, ctx->account_id, id, out,
                                     ei);
@@ -578,8 +579,8 @@ authorize(struct app_ctx *ctx, const struct invoice *v,
     return rc;
 }
 
-static bool
-is_transient(enum err rc)
+bool
+checkout_transient(enum err rc)
 {
     return rc == ERR_GATEWAY || rc == ERR_BUSY || rc == ERR_STORE ||
            rc == ERR_INTERNAL || rc == ERR_LIMIT;
@@ -616,7 +617,7 @@ release(struct app_ctx *ctx, const struct invoice_checkout *co,
         strcmp(p.status, "succeeded") != 0)
         return ERR_OK; /* failed or canceled: nothing held */
     rc = app_payment_cancel(ctx, p.id, key, &p, ei);
-    if (rc != ERR_OK && !is_transient(rc) &&
+    if (rc != ERR_OK && !checkout_transient(rc) &&
         strcmp(p.status, "succeeded") == 0) {
         struct refund_input ri = {
             .payment_id = p.id,
@@ -746,7 +747,7 @@ record(struct app_ctx *ctx, struct invoice_checkout *co, const struct plan *p,
         return app_store_fail(rc, ei);
     if (strcmp(co->status, "pending") != 0)
         return ERR_OK; /* finished by a concurrent retry or recovery */
-    rc = invoice_locked(ctx, co->invoice_id, &v, ei);
+    rc = checkout_invoice_locked(ctx, co->invoice_id, &v, ei);
     if (rc == ERR_OK)
         rc = record_tenders(ctx, &v, co, p, ei);
     if (rc)
@@ -811,8 +812,8 @@ failure_kind(enum err rc)
 }
 
 /* A fresh write transaction after a failed statement. */
-static enum err
-tx_restart(struct app_ctx *ctx, struct errinfo *ei)
+enum err
+checkout_tx_restart(struct app_ctx *ctx, struct errinfo *ei)
 {
     db_rollback(ctx->db);
     return app_tx_begin(ctx, true) ? app_store_fail(ERR_STORE, ei) : ERR_OK;
@@ -828,7 +829,7 @@ fail_checkout(struct app_ctx *ctx, struct invoice_checkout *co, struct plan *p,
               enum err why, struct errinfo *ei)
 {
     struct errinfo saved = *ei;
-    enum err rc = tx_restart(ctx, ei);
+    enum err rc = checkout_tx_restart(ctx, ei);
 
     for (size_t i = 0; i < p->n && rc == ERR_OK; i++) {
         if (p->t[i].method == TM_CARD)
@@ -907,7 +908,7 @@ run(struct app_ctx *ctx, const struct invoice *v, struct invoice_checkout *co,
         if (rc == ERR_OK)
             return load_result(ctx, co, out, ei);
     }
-    if (is_transient(rc))
+    if (checkout_transient(rc))
         return rc; /* still pending: a retry or recovery goes on */
     return fail_checkout(ctx, co, p, rc, ei);
 }
@@ -925,12 +926,12 @@ resume(struct app_ctx *ctx, struct invoice_checkout *co,
     if (rc == ERR_OK)
         rc = read_request(ctx->a, body, &p, ei);
     if (rc == ERR_OK)
-        rc = invoice_locked(ctx, co->invoice_id, &v, ei);
+        rc = checkout_invoice_locked(ctx, co->invoice_id, &v, ei);
     if (rc)
         return rc;
     rc = plan_checkout(ctx, &v, co->id, &p, ei);
     if (rc)
-        return is_transient(rc) ? rc : fail_checkout(ctx, co, &p, rc, ei);
+        return checkout_transient(rc) ? rc : fail_checkout(ctx, co, &p, rc, ei);
     return run(ctx, &v, co, &p, out, ei);
 }
 
@@ -952,7 +953,7 @@ begin(struct app_ctx *ctx, const char *invoice_id, json_t *body,
       struct errinfo *ei)
 {
     struct invoice_checkout other;
-    enum err rc = invoice_locked(ctx, invoice_id, v, ei);
+    enum err rc = checkout_invoice_locked(ctx, invoice_id, v, ei);
 
     if (rc == ERR_OK)
         rc = read_request(ctx->a, body, p, ei);
@@ -1066,7 +1067,7 @@ recover_one(struct app_ctx *ctx, void *item, struct errinfo *ei)
         return ERR_OK;
     rc = resume(ctx, &co, &out, ei);
     /* A checkout that ended (paid or failed) is done either way. */
-    return is_transient(rc) ? rc : ERR_OK;
+    return checkout_transient(rc) ? rc : ERR_OK;
 }
 
 enum err

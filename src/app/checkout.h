@@ -64,4 +64,24 @@ MUST_CHECK enum err app_checkout_pending(struct app_ctx *ctx,
                                          const char *invoice_id, bool *pending,
                                          struct errinfo *ei);
 
+/*
+ * Refund invoice_id as body asks: {"lines": [{"line": 1, "quantity": 1}],
+ * "restock": true} or {"amount": 5000}, with an optional "reason". The
+ * money goes back to the tenders that paid (card: a gateway refund; cash:
+ * out of the drawer of its register; check and external: recorded),
+ * never more than each paid; tax and tips come back in proportion,
+ * exactly. Phased like app_invoice_pay. ERR_RULE "refund_exceeds_paid"
+ * beyond what is left; ERR_CONFLICT "invoice_not_refundable" when nothing
+ * was paid, "refund_in_progress" while another refund runs.
+ */
+MUST_CHECK enum err
+app_invoice_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
+                   const char *body_text, const char *idem_key,
+                   const char *request_hash, struct invoice_refund *out,
+                   struct errinfo *ei);
+/* Finish refunds a crash left pending, as a retry would. */
+MUST_CHECK enum err app_invoice_refund_recover(struct app_ctx *ctx,
+                                               int64_t older_than_ms, int *done,
+                                               struct errinfo *ei);
+
 #endif

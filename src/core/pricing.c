@@ -847,3 +847,31 @@ pricing_prorate(int64_t amount, int64_t upto, int64_t whole)
         ASSERT(!"unreachable");
     return out.minor;
 }
+
+enum err
+pricing_allocate(int64_t amount, const int64_t *room, size_t n, int64_t *parts)
+{
+    struct money out[PRICING_LINES_MAX];
+    int64_t sum = 0;
+    enum err rc;
+
+    ASSERT(n <= PRICING_LINES_MAX);
+    for (size_t i = 0; i < n; i++) {
+        ASSERT(room[i] >= 0);
+        sum += room[i];
+        parts[i] = 0;
+    }
+    if (amount < 0 || amount > sum)
+        return ERR_LIMIT;
+    if (amount == 0)
+        return ERR_OK;
+    rc = money_split((struct money){amount, 0}, room, n, out);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        /* amount <= sum keeps each share within its room. */
+        ASSERT(out[i].minor >= 0 && out[i].minor <= room[i]);
+        parts[i] = out[i].minor;
+    }
+    return ERR_OK;
+}

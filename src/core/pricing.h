@@ -173,4 +173,13 @@ MUST_CHECK enum err pricing_split_tips(const struct pricing_tips *t,
  */
 int64_t pricing_prorate(int64_t amount, int64_t upto, int64_t whole);
 
+/*
+ * Split amount over n places in proportion to the room each has left
+ * (largest remainder), so the parts sum to amount exactly and none
+ * exceeds its room: a refund over the tenders that paid, a tip refund
+ * over the providers. ERR_LIMIT when amount is more than the room.
+ */
+MUST_CHECK enum err pricing_allocate(int64_t amount, const int64_t *room,
+                                     size_t n, int64_t *parts);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/checkout.h"
+#include "app/invoice.h"
 #include "http/http_int.h"
 
 static json_t *
@@ -62,6 +63,33 @@ put_payments(json_t *o, const struct invoice_tender *ts, size_t nt,
     json_put(o, "tips", b);
 }
 
+static enum err render_refund_of(struct req *req,
+                                 const struct invoice_refund *r, json_t **out);
+
+/* The invoice's refunds, oldest first, into its detail. */
+static enum err
+render_refunds(struct req *req, json_t *inv, const char *invoice_id)
+{
+    struct invoice_refund *rs;
+    size_t n;
+    json_t *list = json_array();
+    enum err rc = store_invoice_refunds(req->ctx.db, req->ctx.a,
+                                        req->ctx.account_id, invoice_id, &rs,
+                                        &n, req->ei);
+
+    if (rc)
+        return app_store_fail(rc, req->ei);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        json_t *o;
+
+        rc = render_refund_of(req, &rs[i], &o);
+        if (rc == ERR_OK)
+            (void)json_array_append_new(list, o);
+    }
+    json_put(inv, "refunds", list);
+    return rc;
+}
+
 enum err
 render_invoice_payments(struct req *req, json_t *inv, const char *invoice_id)
 {
@@ -78,7 +106,7 @@ render_invoice_payments(struct req *req, json_t *inv, const char *invoice_id)
     if (rc)
         return app_store_fail(rc, req->ei);
     put_payments(inv, ts, nt, tips, np);
-    return ERR_OK;
+    return render_refunds(req, inv, invoice_id);
 }
 
 enum err
@@ -111,6 +139,90 @@ h_invoice_pay(struct req *req, struct resp *resp)
     put_payments(o, r.tenders, r.tender_count, r.tips, r.tip_count);
     json_put(o, "invoice", render_invoice(&r.inv, r.lines, r.line_count));
     render_time(o, "created", r.co.created_at_ms);
+    resp_json(resp, 201, o);
+    return ERR_OK;
+}
+
+/* ---- refunds ---- */
+
+static enum err
+render_refund_of(struct req *req, const struct invoice_refund *r, json_t **out)
+{
+    struct invoice_refund_line *ls;
+    struct invoice_refund_tender *ts;
+    size_t nl, nt;
+    enum err rc = store_invoice_refund_lines(
+        req->ctx.db, req->ctx.a, req->ctx.account_id, r->id, &ls, &nl, req->ei);
+
+    if (rc == ERR_OK)
+        rc = store_invoice_refund_tenders(req->ctx.db, req->ctx.a,
+                                          req->ctx.account_id, r->id, &ts, &nt,
+                                          req->ei);
+    if (rc)
+        return app_store_fail(rc, req->ei);
+    json_t *o = json_object();
+    json_t *lines = json_array();
+    json_t *tenders = json_array();
+    json_put(o, "id", json_string(r->id));
+    json_put(o, "object", json_string("invoice_refund"));
+    json_put(o, "invoice", json_string(r->invoice_id));
+    json_put(o, "status", json_string(r->status));
+    json_put(o, "amount", json_integer(r->amount_minor));
+    json_put(o, "net", json_integer(r->net_minor));
+    json_put(o, "tax", json_integer(r->tax_minor));
+    json_put(o, "tip", json_integer(r->tip_minor));
+    json_put(o, "currency", json_string(r->currency));
+    json_put(o, "restock", json_boolean(r->restock));
+    json_put(o, "reason", json_string(r->reason));
+    json_put(o, "failure_code", json_str_or_null(r->failure_code));
+    for (size_t i = 0; i < nl; i++)
+        (void)json_array_append_new(
+            lines,
+            json_pack("{s:I,s:I,s:I,s:I}", "line", (json_int_t)ls[i].line_seq,
+                      "quantity", (json_int_t)ls[i].quantity, "net",
+                      (json_int_t)ls[i].net_minor, "tax",
+                      (json_int_t)ls[i].tax_minor));
+    for (size_t i = 0; i < nt; i++)
+        (void)json_array_append_new(
+            tenders, json_pack("{s:s,s:I,s:I,s:o}", "tender", ts[i].tender_id,
+                               "amount", (json_int_t)ts[i].amount_minor, "tip",
+                               (json_int_t)ts[i].tip_minor, "payment_refund",
+                               json_str_or_null(ts[i].payment_refund_id)));
+    json_put(o, "lines", lines);
+    json_put(o, "tenders", tenders);
+    render_time(o, "created", r->created_at_ms);
+    *out = o;
+    return ERR_OK;
+}
+
+enum err
+h_invoice_refund(struct req *req, struct resp *resp)
+{
+    const char *id;
+    const char *text;
+    struct invoice_refund r;
+    struct invoice v;
+    struct invoice_line *ls;
+    size_t n;
+    json_t *o;
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc)
+        return rc;
+    if (req->body == NULL)
+        req->body = json_object(); /* what is missing is said in order */
+    text = arena_strndup(req->ctx.a, req->raw_body.ptr, req->raw_body.len);
+    if (text == NULL)
+        return ERR_LIMIT;
+    rc = app_invoice_refund(&req->ctx, id, req->body, text, req->idem_key,
+                            req->request_hash, &r, req->ei);
+    if (rc == ERR_OK)
+        rc = render_refund_of(req, &r, &o);
+    if (rc == ERR_OK)
+        rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+    if (rc)
+        return rc;
+    json_put(o, "invoice", render_invoice(&v, ls, n));
     resp_json(resp, 201, o);
     return ERR_OK;
 }

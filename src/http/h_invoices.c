@@ -275,6 +275,9 @@ render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
             json_put(
                 l, "discount",
                 render_discount(ls[i].discount_kind, ls[i].discount_value));
+            json_put(l, "line", json_integer(ls[i].seq));
+            json_put(l, "refunded_quantity",
+                     json_integer(ls[i].refunded_quantity));
             (void)json_array_append_new(lines, l);
         }
         json_put(o, "lines", lines);

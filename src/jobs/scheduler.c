@@ -195,6 +195,7 @@ static const struct {
     {"payment", app_payment_recover},
     {"refund", app_refund_recover},
     {"checkout", app_checkout_recover},
+    {"invoice refund", app_invoice_refund_recover},
 };
 
 /* Finish what a crash left pending (see recover_after_ms). */

@@ -138,6 +138,116 @@ MUST_CHECK enum err store_invoice_tips(struct db *db, struct arena *a,
                                        struct invoice_tip **out, size_t *count,
                                        struct errinfo *ei);
 
+/* ---- refunds ---- */
+
+struct invoice_refund {
+    const char *id;
+    const char *invoice_id;
+    const char *idem_key;
+    const char *request_hash;
+    const char *status; /* pending succeeded failed */
+    int64_t net_minor;
+    int64_t tax_minor;
+    int64_t tip_minor;
+    int64_t amount_minor; /* net + tax; the tip is on top */
+    const char *currency;
+    bool restock;
+    const char *reason;
+    const char *request;
+    const char *failure_code;
+    const char *created_by;
+    int64_t created_at_ms;
+    int64_t updated_at_ms;
+};
+
+struct invoice_refund_line {
+    int64_t line_seq;
+    int64_t quantity;
+    int64_t net_minor;
+    int64_t tax_minor;
+};
+
+/* Where a refund's money goes: a tender, its part and tip part. */
+struct invoice_refund_tender {
+    const char *tender_id;
+    int64_t amount_minor;
+    int64_t tip_minor;
+    const char *payment_refund_id; /* card, once the gateway refunded */
+};
+
+MUST_CHECK enum err store_invoice_refund_insert(struct db *db, struct arena *a,
+                                                const char *account_id,
+                                                const struct invoice_refund *r,
+                                                struct errinfo *ei);
+MUST_CHECK enum err
+store_invoice_refund_line_insert(struct db *db, struct arena *a,
+                                 const char *account_id, const char *refund_id,
+                                 const struct invoice_refund_line *l,
+                                 struct errinfo *ei);
+MUST_CHECK enum err store_invoice_refund_tender_insert(
+    struct db *db, struct arena *a, const char *account_id,
+    const char *refund_id, const struct invoice_refund_tender *t,
+    struct errinfo *ei);
+/* Note the gateway refund that paid tender_id's part of refund_id. */
+MUST_CHECK enum err store_invoice_refund_tender_done(
+    struct db *db, struct arena *a, const char *account_id,
+    const char *refund_id, const char *tender_id, const char *payment_refund_id,
+    struct errinfo *ei);
+MUST_CHECK enum err store_invoice_refund_by_key(struct db *db, struct arena *a,
+                                                const char *account_id,
+                                                const char *idem_key,
+                                                struct invoice_refund *out,
+                                                struct errinfo *ei);
+/* Locked for update on PostgreSQL. */
+MUST_CHECK enum err store_invoice_refund_get(struct db *db, struct arena *a,
+                                             const char *account_id,
+                                             const char *id,
+                                             struct invoice_refund *out,
+                                             struct errinfo *ei);
+MUST_CHECK enum err
+store_invoice_refund_pending_of(struct db *db, struct arena *a,
+                                const char *account_id, const char *invoice_id,
+                                struct invoice_refund *out, struct errinfo *ei);
+MUST_CHECK enum err store_invoice_refund_lines(struct db *db, struct arena *a,
+                                               const char *account_id,
+                                               const char *refund_id,
+                                               struct invoice_refund_line **out,
+                                               size_t *count,
+                                               struct errinfo *ei);
+MUST_CHECK enum err
+store_invoice_refund_tenders(struct db *db, struct arena *a,
+                             const char *account_id, const char *refund_id,
+                             struct invoice_refund_tender **out, size_t *count,
+                             struct errinfo *ei);
+/* The refunds of an invoice, oldest first. */
+MUST_CHECK enum err store_invoice_refunds(struct db *db, struct arena *a,
+                                          const char *account_id,
+                                          const char *invoice_id,
+                                          struct invoice_refund **out,
+                                          size_t *count, struct errinfo *ei);
+/* Record r's outcome: status, failure code, updated time. */
+MUST_CHECK enum err store_invoice_refund_finish(struct db *db, struct arena *a,
+                                                const char *account_id,
+                                                const struct invoice_refund *r,
+                                                struct errinfo *ei);
+/* Refunds of any account pending since before older_than_ms. */
+MUST_CHECK enum err store_invoice_refunds_stale(
+    struct db *db, struct arena *a, int64_t older_than_ms, int64_t limit,
+    struct stale_checkout **out, size_t *count, struct errinfo *ei);
+/* Add to what was refunded of a tender, a tip row, a line. */
+MUST_CHECK enum err
+store_tender_refunded(struct db *db, struct arena *a, const char *account_id,
+                      const char *tender_id, int64_t amount_minor,
+                      int64_t tip_minor, struct errinfo *ei);
+MUST_CHECK enum err
+store_tip_refunded(struct db *db, struct arena *a, const char *account_id,
+                   const char *checkout_id, const char *provider_id,
+                   int64_t amount_minor, struct errinfo *ei);
+MUST_CHECK enum err store_line_refunded(struct db *db, struct arena *a,
+                                        const char *account_id,
+                                        const char *invoice_id, int64_t seq,
+                                        int64_t quantity, struct errinfo *ei);
+
 /*
  * Verify every invoice against what paid it (for `poise check`): paid and
  * tips are the sums of their tenders and tip rows, never over the total,

@@ -78,5 +78,5 @@ test('poise check proves every invoice against what paid it', async () => {
   sql(`UPDATE invoices SET paid_minor = 15000, status = 'paid' WHERE account_id = '${a.accountId}' AND id = '${inv.id}'`);
   r = check();
   assert.equal(r.status, 1, r.out);
-  assert.match(r.out, new RegExp(`invoice ${inv.id} of ${a.accountId} \\(paid\\): paid 15000 of 15000, tip 0; its tenders come to 5000`));
+  assert.match(r.out, new RegExp(`invoice ${inv.id} of ${a.accountId} \\(paid\\): paid 15000 of 15000, tip 0, refunded 0, tip 0; its tenders come to 5000`));
 });

@@ -267,3 +267,89 @@ test('not enough stock: refused before any card is touched', async () => {
   assert.equal((await getInvoice(p, inv.id)).amount_paid, 0);
   assert.equal(await stockOf(p), 5);
 });
+
+const refund = (p, id, body, k = key()) => api('POST', `/v1/invoices/${id}/refunds`,
+  { key: p.key, headers: { 'idempotency-key': k }, body });
+
+test('refunds go back to the tenders that paid, tax and tips in proportion, exact to the cent; restock', async () => {
+  const p = await practice('Refunds');
+  const inv = await invoice(p);
+  const paid = await payInvoice(p, inv.id, { tenders: [
+    { method: 'card', amount: 30000, tip: 2000, token: await token(p) },
+    { method: 'cash', amount: 15000, tip: 1001, register: 'front-1' }] });
+  assert.equal(paid.status, 201, paid.text);
+  const [cardT] = paid.body.tenders;
+  assert.equal(await stockOf(p), 3);
+  // One of the two serums: net 179.98 / 2 = 89.99; tax 14.85 / 2 = 7.425 -> 7.43.
+  const k = key();
+  const r1 = await refund(p, inv.id, { lines: [{ line: 2, quantity: 1 }], restock: true, reason: 'allergy' }, k);
+  assert.equal(r1.status, 201, r1.text);
+  assert.deepEqual([r1.body.net, r1.body.tax, r1.body.amount], [8999, 743, 9742]);
+  // Tips: 30.01 * 97.42 / 434.83 = 6.7235 -> 6.72.
+  assert.equal(r1.body.tip, 672);
+  // Over the tenders by what each paid (300.00 and 134.83), largest remainder.
+  assert.deepEqual(r1.body.tenders.map((t) => [t.amount, t.tip]).sort(), [[3021, 224], [6721, 448]].sort());
+  assert.equal(r1.body.invoice.status, 'partially_refunded');
+  assert.equal(r1.body.invoice.amount_refunded, 9742);
+  assert.equal(r1.body.invoice.lines[1].refunded_quantity, 1);
+  assert.equal(await stockOf(p), 4, 'restocked');
+  const pay1 = (await api('GET', `/v1/payments/${cardT.payment}`, { key: p.key })).body;
+  assert.equal(pay1.amount_refunded, 6721 + 448);
+  assert.equal((await drawerCash(p)).cash_balance, 10000 + 13483 + 1001 - 3021 - 224);
+  // A retry answers the same refund and moves nothing.
+  const again = await refund(p, inv.id, { lines: [{ line: 2, quantity: 1 }], restock: true, reason: 'allergy' }, k);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.body.id, r1.body.id);
+  assert.equal((await api('GET', `/v1/payments/${cardT.payment}`, { key: p.key })).body.amount_refunded, 7169);
+  // Everything else: every cent and every tip back, nothing over.
+  const r2 = await refund(p, inv.id, { lines: [{ line: 1, quantity: 1 }, { line: 2, quantity: 1 }] });
+  assert.equal(r2.status, 201, r2.text);
+  assert.equal(r2.body.amount, 43483 - 9742);
+  assert.equal(r2.body.tip, 3001 - 672);
+  const g = await getInvoice(p, inv.id);
+  assert.equal(g.status, 'refunded');
+  assert.equal(g.amount_refunded, 43483);
+  assert.equal(g.tip_refunded, 3001);
+  assert.deepEqual(g.tenders.map((t) => [t.amount_refunded, t.tip_refunded]), [[30000, 2000], [13483, 1001]]);
+  assert.deepEqual(g.tips.map((t) => t.refunded), g.tips.map((t) => t.amount));
+  assert.equal(g.refunds.length, 2);
+  assert.equal((await api('GET', `/v1/payments/${cardT.payment}`, { key: p.key })).body.amount_refunded, 32000);
+  assert.equal((await drawerCash(p)).cash_balance, 10000, 'the cash all went back');
+  assert.equal(await stockOf(p), 4, 'the second refund did not restock');
+  assertError(await refund(p, inv.id, { amount: 1 }), 409, 'invoice_not_refundable');
+  assert.match(check(server.db), /check passed/);
+});
+
+test('refund by amount, and refunds that ask too much are refused and change nothing', async () => {
+  const p = await practice('Refund Rules');
+  const unpaid = await invoice(p);
+  assertError(await refund(p, unpaid.id, { amount: 100 }), 409, 'invoice_not_refundable');
+  const inv = await invoice(p, { lines: [{ item: p.botox.id, quantity: 2 }] });
+  const paid = await payInvoice(p, inv.id, { tenders: [{ method: 'check', amount: 30000, reference: '1042' }] });
+  assert.equal(paid.body.invoice.status, 'partially_paid');
+  const cases = [
+    [{}, 400, 'parameter_missing', 'lines'],
+    [{ amount: 100, lines: [{ line: 1, quantity: 1 }] }, 400, 'parameter_missing', 'lines'],
+    [{ amount: 100, restock: true }, 400, 'parameter_invalid', 'restock'],
+    [{ lines: [{ line: 9, quantity: 1 }] }, 400, 'parameter_invalid', 'lines[0].line'],
+    [{ lines: [{ line: 1, quantity: 3 }] }, 422, 'refund_exceeds_paid', 'lines[0].quantity'],
+    [{ lines: [{ line: 1, quantity: 1 }, { line: 1, quantity: 1 }] }, 400, 'parameter_invalid', 'lines[1].line'],
+    // Two Botox are 480.00; only 300.00 was paid.
+    [{ lines: [{ line: 1, quantity: 2 }] }, 422, 'refund_exceeds_paid', 'lines'],
+    [{ amount: 30001 }, 422, 'refund_exceeds_paid', 'amount'],
+    [{ amount: 0 }, 400, undefined, 'amount'],
+  ];
+  for (const [body, status, code, param] of cases)
+    assertError(await refund(p, inv.id, body), status, code, param);
+  let g = await getInvoice(p, inv.id);
+  assert.equal(g.amount_refunded, 0);
+  assert.deepEqual(g.refunds, []);
+  const r = await refund(p, inv.id, { amount: 10000, reason: 'goodwill' });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual([r.body.amount, r.body.net, r.body.tax, r.body.tip], [10000, 10000, 0, 0]);
+  g = await getInvoice(p, inv.id);
+  assert.equal(g.status, 'partially_refunded');
+  assert.deepEqual(g.tenders.map((t) => t.amount_refunded), [10000]);
+  const other = await practice('Refund Other', { drawer: false });
+  assertError(await refund(other, inv.id, { amount: 1 }), 404);
+});

@@ -95,8 +95,8 @@ test('invoices: create priced from the catalog, get, list, delete a draft', asyn
   assert.equal(r.body.total, r.body.lines.reduce((s, l) => s + l.total, 0));
   assert.equal(r.body.amount_due, r.body.total);
   const g = await api('GET', `/v1/invoices/${r.body.id}`, { key: p.key });
-  const { tenders, tips, ...detail } = g.body;
-  assert.deepEqual([tenders, tips], [[], []], "the detail lists what paid it: nothing yet");
+  const { tenders, tips, refunds, ...detail } = g.body;
+  assert.deepEqual([tenders, tips, refunds], [[], [], []], 'the detail lists what paid it: nothing yet');
   assert.deepEqual(detail, r.body);
   const q = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, kind: 'quote', lines: [{ item: p.botox.id, quantity: 2 }] } });
   assert.equal(q.body.status, 'quote');
