@@ -120,16 +120,21 @@ e2e: $(BUILD)/poise web
 bench-quick: $(BUILD)/poise
 	bench/run --quick
 
-# Crash storms: card payments while the server is killed with SIGKILL, on
-# SQLite and on PostgreSQL (tests/crash/payments.js says what is checked).
+# Crash storms while the server is killed with SIGKILL, on SQLite and on
+# PostgreSQL: card payments (tests/crash/payments.js) and checkouts of
+# invoices (tests/crash/checkout.js); each says what it checks.
 CRASH_KILLS ?= 100
+CHECKOUT_KILLS ?= 50
 crash: $(BUILD)/poise
 	node tests/crash/payments.js --kills $(CRASH_KILLS)
+	node tests/crash/checkout.js --kills $(CHECKOUT_KILLS)
 	scripts/with-postgres sh -c 'POISE_TEST_ENGINE=postgres \
-		node tests/crash/payments.js --kills $(CRASH_KILLS)'
+		node tests/crash/payments.js --kills $(CRASH_KILLS) && \
+		POISE_TEST_ENGINE=postgres \
+		node tests/crash/checkout.js --kills $(CHECKOUT_KILLS)'
 
 crash-quick:
-	@$(MAKE) --no-print-directory crash CRASH_KILLS=20
+	@$(MAKE) --no-print-directory crash CRASH_KILLS=20 CHECKOUT_KILLS=8
 
 lint-openapi: node_modules/.package-lock.json
 	npx --no-install redocly lint docs/openapi.yaml
