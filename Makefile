@@ -19,7 +19,7 @@ NODE_TEST := node --test $(shell node -e \
 	2>/dev/null && echo --test-concurrency=2)
 
 SRCS := $(sort $(wildcard src/base/*.c src/core/*.c src/store/*.c \
-	src/gateway/*.c src/app/*.c src/http/*.c src/jobs/*.c src/cli/*.c))
+	src/gateway/*.c src/financing/*.c src/app/*.c src/http/*.c src/jobs/*.c src/cli/*.c))
 # Unit tests link everything but the CLI (which holds main).
 LIB_SRCS := $(filter-out src/cli/%,$(SRCS))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
