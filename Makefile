@@ -109,6 +109,7 @@ api-sqlite: $(BUILD)/poise-san
 api-pg: $(BUILD)/poise-san $(BUILD)/unit_tests
 	scripts/with-postgres sh -c '$(BUILD)/unit_tests ledger_store && \
 		$(BUILD)/unit_tests sandbox && $(BUILD)/unit_tests jobs_ && \
+		$(BUILD)/unit_tests financing && \
 		POISE_TEST_ENGINE=postgres POISE_BIN=$(BUILD)/poise-san \
 		$(NODE_TEST) tests/api/'
 
