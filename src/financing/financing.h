@@ -150,7 +150,7 @@ const struct fin_ops *financing_get(const char *provider, const char *mode);
 /* True for "cherry" and "klarna". */
 bool financing_is_provider(const char *provider);
 
-/* Lower-case status names as the API spells them. */
+/* Lower-case status names as the API spells them; static strings. */
 const char *fin_charge_status_name(enum fin_charge_status s);
 
 /*

@@ -552,7 +552,7 @@ static const char sql_charge_cancel[] =
     "UPDATE financing_sandbox_charges SET status = 'canceled',"
     " cancel_idem_key = $3, canceled_at_ms = $4, updated_at_ms = $4"
     " WHERE account_id = $1 AND id = $2 AND status = 'approved'"
-    " AND amount_refunded_minor = 0";
+    " AND amount_refunded_minor = 0 RETURNING id";
 
 /* Why approved-or-not charge c cannot be canceled now, or ERR_OK. */
 static enum err
@@ -574,6 +574,25 @@ cancel_check(const struct fin_ctx *ctx, const struct fin_charge *c,
                            "it instead",
                            c->ref);
     return ERR_OK;
+}
+
+/* Mark the approved charge ref canceled by idem_key. */
+static enum err
+cancel_write(const struct fin_ctx *ctx, const char *ref, const char *idem_key,
+             struct errinfo *ei)
+{
+    struct db_param p[] = {P_TEXT(ctx->account_id), P_TEXT(ref),
+                           P_TEXT(idem_key), P_I64(ctx->now_ms)};
+    struct db_rows rows;
+    enum err rc = db_one(ctx->db, ctx->a, sql_charge_cancel, p, NPARAMS(p),
+                         &rows, ei);
+
+    if (rc == ERR_CONFLICT) /* the key canceled another merchant's charge */
+        return key_reused("cancel", ei);
+    if (rc == ERR_NOT_FOUND) /* it changed since it was read: never locked */
+        return errinfo_set(ei, ERR_BUSY, "busy", NULL,
+                           "the charge changed during the cancel; retry");
+    return rc;
 }
 
 static enum err
@@ -603,15 +622,8 @@ cancel_in_tx(const struct fin_rules *rules, const struct fin_ctx *ctx,
     }
     if (rc == ERR_OK)
         rc = cancel_check(ctx, &c, ei);
-    if (rc == ERR_OK) {
-        struct db_param p[] = {P_TEXT(ctx->account_id), P_TEXT(c.ref),
-                               P_TEXT(idem_key), P_I64(ctx->now_ms)};
-
-        rc = db_exec(ctx->db, ctx->a, sql_charge_cancel, p, NPARAMS(p), NULL,
-                     ei);
-        if (rc == ERR_CONFLICT) /* the key canceled another merchant's */
-            rc = key_reused("cancel", ei);
-    }
+    if (rc == ERR_OK)
+        rc = cancel_write(ctx, c.ref, idem_key, ei);
     if (rc)
         return rc;
     *keep = true;
