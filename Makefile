@@ -19,7 +19,7 @@ NODE_TEST := node --test $(shell node -e \
 	2>/dev/null && echo --test-concurrency=2)
 
 SRCS := $(sort $(wildcard src/base/*.c src/core/*.c src/store/*.c \
-	src/gateway/*.c src/app/*.c src/http/*.c src/jobs/*.c src/cli/*.c))
+	src/gateway/*.c src/financing/*.c src/app/*.c src/http/*.c src/jobs/*.c src/cli/*.c))
 # Unit tests link everything but the CLI (which holds main).
 LIB_SRCS := $(filter-out src/cli/%,$(SRCS))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
@@ -109,6 +109,7 @@ api-sqlite: $(BUILD)/poise-san
 api-pg: $(BUILD)/poise-san $(BUILD)/unit_tests
 	scripts/with-postgres sh -c '$(BUILD)/unit_tests ledger_store && \
 		$(BUILD)/unit_tests sandbox && $(BUILD)/unit_tests jobs_ && \
+		$(BUILD)/unit_tests financing && \
 		POISE_TEST_ENGINE=postgres POISE_BIN=$(BUILD)/poise-san \
 		$(NODE_TEST) tests/api/'
 

@@ -101,6 +101,14 @@ const factories = {
   },
   payouts: async (acct) => (await settledDay(acct)).payout,
   disputes: async (acct) => (await settledDay(acct)).dispute,
+  // Cherry connected once per account; later calls find that connection.
+  financing_connections: async (acct) => {
+    const r = await api('POST', '/v1/financing_connections', { key: acct.key, body: {
+      provider: 'cherry', merchant_id: 'chy-tenant', mode: 'sandbox' } });
+    if (r.status === 201) return r.body.id;
+    const list = (await api('GET', '/v1/financing_connections', { key: acct.key })).body.data;
+    return list.find((c) => c.provider === 'cherry' && c.status === 'connected').id;
+  },
   cash_drawers: async (acct) => {
     const clinic = await factories.clinics(acct);
     return (await api('POST', '/v1/cash_drawers', { key: acct.key, headers: idem(),
@@ -154,9 +162,11 @@ test('lists never show another account\'s objects', async () => {
   await factories.payments(a);
   await factories.card_readers(a);
   await factories.cash_drawers(a);
+  await factories.financing_connections(a);
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
-    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/sandbox/v1/charges']) {
+    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/sandbox/v1/charges',
+    '/v1/financing_connections']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');
