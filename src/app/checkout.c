@@ -24,6 +24,7 @@
 
 #include "app/checkout_int.h"
 #include "app/drawer.h"
+#include "app/financing.h"
 #include "app/invoice.h"
 #include "app/payment_int.h"
 #include "app/pos.h"
@@ -37,9 +38,12 @@ enum tender_method {
     TM_CASH,
     TM_CHECK,
     TM_EXTERNAL,
+    TM_CHERRY, /* financing: the connectors of src/financing */
+    TM_KLARNA,
 };
 
-static const char *const method_names[] = {"card", "cash", "check", "external"};
+static const char *const method_names[] = {"card",     "cash",   "check",
+                                           "external", "cherry", "klarna"};
 
 struct tender {
     enum tender_method method;
@@ -56,6 +60,8 @@ struct tender {
     /* the card leg */
     struct payment pay;
     bool authorized;
+    /* the financing leg */
+    const char *fin_ref;
 };
 
 struct plan {
@@ -115,7 +121,8 @@ read_tender(json_t *o, size_t i, struct tender *t, struct errinfo *ei)
         return tender_param(
             ei,
             errinfo_set(ei, ERR_INVALID, "parameter_invalid", NULL,
-                        "method must be card, cash, check or external"),
+                        "method must be card, cash, check, external, "
+                        "cherry or klarna"),
             i, "method");
     t->method = (enum tender_method)m;
     sources = (t->token != NULL) + (t->card_id != NULL) +
@@ -442,6 +449,40 @@ move_stock(struct app_ctx *ctx, const struct invoice *v,
     return ERR_OK;
 }
 
+static bool
+is_financing(const struct tender *t)
+{
+    return t->method == TM_CHERRY || t->method == TM_KLARNA;
+}
+
+/* Financing is the patient's: it needs one, and a connected provider. */
+static enum err
+plan_financing(struct app_ctx *ctx, const struct invoice *v, struct tender *t,
+               size_t i, struct errinfo *ei)
+{
+    struct financing_connection fc;
+    enum err rc;
+
+    if (v->patient_id == NULL)
+        return tender_param(ei,
+                            errinfo_set(ei, ERR_INVALID, "parameter_invalid",
+                                        NULL,
+                                        "financing is the patient's: the "
+                                        "invoice needs a patient"),
+                            i, "method");
+    rc = store_financing_connection_current(ctx->db, ctx->a, ctx->account_id,
+                                            method_names[t->method], &fc, ei);
+    if (rc == ERR_NOT_FOUND)
+        return tender_param(
+            ei,
+            errinfo_set(ei, ERR_RULE, "financing_not_connected", NULL,
+                        "%s is not connected: the head admin connects it in "
+                        "settings",
+                        method_names[t->method]),
+            i, "method");
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
 /* When this checkout pays the invoice in full, its products are there. */
 static enum err
 check_stock(struct app_ctx *ctx, const struct invoice *v, const struct plan *p,
@@ -513,6 +554,8 @@ plan_checkout(struct app_ctx *ctx, const struct invoice *v,
                                           "a card on file needs an invoice "
                                           "with a patient"),
                               i, "card");
+        } else if (is_financing(t)) {
+            rc = plan_financing(ctx, v, t, i, ei);
         } else if (t->method == TM_CASH) {
             rc = store_cash_drawer_open_of(ctx->db, ctx->a, ctx->account_id,
                                            v->clinic_id, t->register_name, &d,
@@ -584,6 +627,56 @@ checkout_transient(enum err rc)
 {
     return rc == ERR_GATEWAY || rc == ERR_BUSY || rc == ERR_STORE ||
            rc == ERR_INTERNAL || rc == ERR_LIMIT;
+}
+
+/*
+ * Charge financing leg i at its connector, outside any transaction (the
+ * connectors' rule): ctx's is committed first and a new one begun after.
+ */
+static enum err
+finance(struct app_ctx *ctx, const struct invoice *v,
+        const struct invoice_checkout *co, struct tender *t, size_t i,
+        struct errinfo *ei)
+{
+    enum err rc = app_tx_commit(ctx);
+    enum err frc;
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    frc = app_financing_charge(ctx, method_names[t->method], v->patient_id,
+                               t->applied + t->tip, v->currency,
+                               leg_key(ctx, co, i), &t->fin_ref, ei);
+    rc = app_tx_begin(ctx, true);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return frc;
+}
+
+/* Cancel financing leg i if its connector approved it. */
+static enum err
+release_financing(struct app_ctx *ctx, const struct invoice_checkout *co,
+                  struct tender *t, size_t i, struct errinfo *ei)
+{
+    const char *provider = method_names[t->method];
+    const char *key = leg_key(ctx, co, i);
+    struct fin_charge fc;
+    enum err rc = app_tx_commit(ctx);
+    enum err frc;
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    frc = app_financing_lookup(ctx, provider, key, &fc, ei);
+    if (frc == ERR_NOT_FOUND) {
+        errinfo_clear(ei);
+        frc = ERR_OK; /* never charged */
+    } else if (frc == ERR_OK && fc.status == FIN_CHARGE_APPROVED) {
+        frc = app_financing_cancel(ctx, provider, fc.ref,
+                                   arena_printf(ctx->a, "%s.cancel", key), ei);
+    }
+    rc = app_tx_begin(ctx, true);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return frc;
 }
 
 /*
@@ -701,6 +794,8 @@ record_tenders(struct app_ctx *ctx, const struct invoice *v,
             x.payment_id = t->pay.id;
             x.card_brand = t->pay.card_brand;
             x.card_last4 = t->pay.card_last4;
+        } else if (is_financing(t)) {
+            x.reference = t->fin_ref;
         } else if (t->method == TM_CASH) {
             struct cash_drawer_movement mv;
 
@@ -834,6 +929,8 @@ fail_checkout(struct app_ctx *ctx, struct invoice_checkout *co, struct plan *p,
     for (size_t i = 0; i < p->n && rc == ERR_OK; i++) {
         if (p->t[i].method == TM_CARD)
             rc = release(ctx, co, &p->t[i], i, ei);
+        else if (is_financing(&p->t[i]))
+            rc = release_financing(ctx, co, &p->t[i], i, ei);
     }
     if (rc)
         return rc;
@@ -890,6 +987,13 @@ run(struct app_ctx *ctx, const struct invoice *v, struct invoice_checkout *co,
         if (p->t[i].method != TM_CARD)
             continue;
         rc = authorize(ctx, v, co, &p->t[i], i, ei);
+        if (rc)
+            tender_param(ei, rc, i, "");
+    }
+    for (size_t i = 0; i < p->n && rc == ERR_OK; i++) {
+        if (!is_financing(&p->t[i]))
+            continue;
+        rc = finance(ctx, v, co, &p->t[i], i, ei);
         if (rc)
             tender_param(ei, rc, i, "");
     }

@@ -19,6 +19,7 @@
 
 #include "app/checkout_int.h"
 #include "app/drawer.h"
+#include "app/financing.h"
 #include "app/payment_int.h"
 #include "base/assert.h"
 #include "base/crypto.h"
@@ -391,9 +392,31 @@ record_refund(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
     return app_audit(ctx, "invoice.refund", "invoice", p.v.id, sum, ei);
 }
 
-/* Refund each card part not yet refunded at the gateway. */
+/* Refund a financing part at its connector, outside any transaction. */
 static enum err
-card_parts(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
+financing_part(struct app_ctx *ctx, const struct invoice_refund *r,
+               const struct invoice_tender *t, int64_t back, const char *key,
+               struct errinfo *ei)
+{
+    enum err rc = app_tx_commit(ctx);
+    enum err frc;
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    frc = app_financing_refund(ctx, t->method, t->reference, back, r->currency,
+                               key, ei);
+    rc = app_tx_begin(ctx, true);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return frc;
+}
+
+/*
+ * Refund each card and financing part not yet refunded at its gateway or
+ * connector, noting each as it is done.
+ */
+static enum err
+remote_parts(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
 {
     struct invoice_refund_tender *rt;
     struct invoice_tender *ts;
@@ -408,24 +431,37 @@ card_parts(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
         return app_store_fail(rc, ei);
     for (size_t i = 0; rc == ERR_OK && i < n; i++) {
         const struct invoice_tender *t = NULL;
-        struct refund_input in = {0};
-        struct refund out;
+        int64_t back = rt[i].amount_minor + rt[i].tip_minor;
+        const char *key;
+        const char *done = NULL;
 
         for (size_t j = 0; j < nt; j++) {
             if (strcmp(ts[j].id, rt[i].tender_id) == 0)
                 t = &ts[j];
         }
         ASSERT(t != NULL);
-        if (strcmp(t->method, "card") != 0 || rt[i].payment_refund_id != NULL)
+        if (rt[i].refund_ref != NULL)
             continue;
-        in.payment_id = t->payment_id;
-        in.amount = rt[i].amount_minor + rt[i].tip_minor;
-        in.reason = "requested_by_customer";
-        in.idem_key = arena_printf(ctx->a, "%s.%s", r->id, t->id);
-        rc = app_refund_create(ctx, &in, &out, ei);
+        key = arena_printf(ctx->a, "%s.%s", r->id, t->id);
+        if (strcmp(t->method, "card") == 0) {
+            struct refund_input in = {.payment_id = t->payment_id,
+                                      .amount = back,
+                                      .reason = "requested_by_customer",
+                                      .idem_key = key};
+            struct refund out;
+
+            rc = app_refund_create(ctx, &in, &out, ei);
+            done = out.id;
+        } else if (strcmp(t->method, "cherry") == 0 ||
+                   strcmp(t->method, "klarna") == 0) {
+            rc = financing_part(ctx, r, t, back, key, ei);
+            done = key;
+        } else {
+            continue; /* cash, check, external: in the record */
+        }
         if (rc == ERR_OK)
             rc = store_invoice_refund_tender_done(
-                ctx->db, ctx->a, ctx->account_id, r->id, t->id, out.id, ei);
+                ctx->db, ctx->a, ctx->account_id, r->id, t->id, done, ei);
         if (rc == ERR_OK)
             rc = payment_tx_next(ctx, ei);
     }
@@ -436,7 +472,7 @@ card_parts(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
 static enum err
 run_refund(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
 {
-    enum err rc = card_parts(ctx, r, ei);
+    enum err rc = remote_parts(ctx, r, ei);
 
     if (rc == ERR_OK)
         rc = record_refund(ctx, r, ei);

@@ -1077,7 +1077,7 @@ items_of(json_t *bt, struct gw_payout_item *it)
     enum gw_item_type gross = GW_ITEM_DEBIT;
     enum gw_item_type fee_type = GW_ITEM_FEE;
     static const char *const charges[] = {"charge", "payment", NULL};
-    static const char *const refunds[] = {"refund", "payment_refund", NULL};
+    static const char *const refunds[] = {"refund", "refund_ref", NULL};
     static const char *const failed[] = {"refund_failure",
                                          "payment_failure_refund", NULL};
 

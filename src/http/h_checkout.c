@@ -186,8 +186,8 @@ render_refund_of(struct req *req, const struct invoice_refund *r, json_t **out)
         (void)json_array_append_new(
             tenders, json_pack("{s:s,s:I,s:I,s:o}", "tender", ts[i].tender_id,
                                "amount", (json_int_t)ts[i].amount_minor, "tip",
-                               (json_int_t)ts[i].tip_minor, "payment_refund",
-                               json_str_or_null(ts[i].payment_refund_id)));
+                               (json_int_t)ts[i].tip_minor, "refund_ref",
+                               json_str_or_null(ts[i].refund_ref)));
     json_put(o, "lines", lines);
     json_put(o, "tenders", tenders);
     render_time(o, "created", r->created_at_ms);

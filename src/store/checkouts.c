@@ -477,14 +477,14 @@ static const char sql_refund_lines[] =
     "ORDER BY line_seq";
 static const char sql_refund_tender_insert[] =
     "INSERT INTO invoice_refund_tenders (account_id, refund_id, tender_id, "
-    "amount_minor, tip_minor, payment_refund_id) VALUES ($1, $2, $3, $4, "
+    "amount_minor, tip_minor, refund_ref) VALUES ($1, $2, $3, $4, "
     "$5, $6)";
 static const char sql_refund_tenders[] =
-    "SELECT tender_id, amount_minor, tip_minor, payment_refund_id FROM "
+    "SELECT tender_id, amount_minor, tip_minor, refund_ref FROM "
     "invoice_refund_tenders WHERE account_id = $1 AND refund_id = $2 "
     "ORDER BY tender_id";
 static const char sql_refund_tender_done[] =
-    "UPDATE invoice_refund_tenders SET payment_refund_id = $4 WHERE "
+    "UPDATE invoice_refund_tenders SET refund_ref = $4 WHERE "
     "account_id = $1 AND refund_id = $2 AND tender_id = $3";
 static const char sql_tender_refunded[] =
     "UPDATE invoice_tenders SET refunded_minor = refunded_minor + $3, "
@@ -541,7 +541,7 @@ refund_tender_row(const struct db_rows *r, size_t i, void *out)
     x->tender_id = db_text(r, i, 0);
     x->amount_minor = db_i64(r, i, 1);
     x->tip_minor = db_i64(r, i, 2);
-    x->payment_refund_id = db_text(r, i, 3);
+    x->refund_ref = db_text(r, i, 3);
 }
 
 enum err
@@ -586,7 +586,7 @@ store_invoice_refund_tender_insert(struct db *db, struct arena *a,
 {
     struct db_param p[6] = {P_TEXT(account_id),   P_TEXT(refund_id),
                             P_TEXT(t->tender_id), P_I64(t->amount_minor),
-                            P_I64(t->tip_minor),  P_TEXT(t->payment_refund_id)};
+                            P_I64(t->tip_minor),  P_TEXT(t->refund_ref)};
 
     NEED_ACCOUNT(account_id);
     return db_exec(db, a, sql_refund_tender_insert, p, 6, NULL, ei);
@@ -596,11 +596,11 @@ enum err
 store_invoice_refund_tender_done(struct db *db, struct arena *a,
                                  const char *account_id, const char *refund_id,
                                  const char *tender_id,
-                                 const char *payment_refund_id,
+                                 const char *refund_ref,
                                  struct errinfo *ei)
 {
     struct db_param p[4] = {P_TEXT(account_id), P_TEXT(refund_id),
-                            P_TEXT(tender_id), P_TEXT(payment_refund_id)};
+                            P_TEXT(tender_id), P_TEXT(refund_ref)};
 
     NEED_ACCOUNT(account_id);
     return db_exec(db, a, sql_refund_tender_done, p, 4, NULL, ei);

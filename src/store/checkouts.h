@@ -172,7 +172,7 @@ struct invoice_refund_tender {
     const char *tender_id;
     int64_t amount_minor;
     int64_t tip_minor;
-    const char *payment_refund_id; /* card, once the gateway refunded */
+    const char *refund_ref; /* card, once the gateway refunded */
 };
 
 MUST_CHECK enum err store_invoice_refund_insert(struct db *db, struct arena *a,
@@ -191,7 +191,7 @@ MUST_CHECK enum err store_invoice_refund_tender_insert(
 /* Note the gateway refund that paid tender_id's part of refund_id. */
 MUST_CHECK enum err store_invoice_refund_tender_done(
     struct db *db, struct arena *a, const char *account_id,
-    const char *refund_id, const char *tender_id, const char *payment_refund_id,
+    const char *refund_id, const char *tender_id, const char *refund_ref,
     struct errinfo *ei);
 MUST_CHECK enum err store_invoice_refund_by_key(struct db *db, struct arena *a,
                                                 const char *account_id,

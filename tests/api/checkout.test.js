@@ -353,3 +353,32 @@ test('refund by amount, and refunds that ask too much are refused and change not
   const other = await practice('Refund Other', { drawer: false });
   assertError(await refund(other, inv.id, { amount: 1 }), 404);
 });
+
+test('Cherry and Klarna are tenders: approved with a card, a decline releases the card, refunds go back', async () => {
+  const p = await practice('Financing');
+  const inv = await invoice(p);
+  assertError(await payInvoice(p, inv.id, { tenders: [{ method: 'cherry', amount: 10000 }] }), 422, 'financing_not_connected', 'tenders[0].method');
+  const c = await api('POST', '/v1/financing_connections', { key: p.key, body: { provider: 'cherry', merchant_id: 'glow-1', mode: 'sandbox' } });
+  assert.equal(c.status, 201, c.text);
+  // $230.13 ends in .13: Cherry declines the application.
+  const no = await payInvoice(p, inv.id, { tenders: [
+    { method: 'card', amount: 20470, token: await token(p) },
+    { method: 'cherry', amount: 23013 }] });
+  assertError(no, 402, 'financing_declined', 'tenders[1]');
+  assert.deepEqual((await payments(p)).map((x) => x.status), ['canceled']);
+  assert.equal((await getInvoice(p, inv.id)).amount_paid, 0);
+  const ok = await payInvoice(p, inv.id, { tenders: [
+    { method: 'card', amount: 20483, token: await token(p) },
+    { method: 'cherry', amount: 23000 }] });
+  assert.equal(ok.status, 201, ok.text);
+  const fin = ok.body.tenders[1];
+  assert.equal(fin.method, 'cherry');
+  assert.ok(fin.reference, 'the connector reference is kept');
+  const charges = (await api('GET', '/v1/financing_charges?provider=cherry', { key: p.key })).body.data;
+  assert.deepEqual(charges.map((x) => [x.status, x.amount]).sort(), [['approved', 23000], ['declined', 23013]].sort());
+  const r = await refund(p, inv.id, { amount: 43483 });
+  assert.equal(r.status, 201, r.text);
+  const back = (await api('GET', '/v1/financing_charges?provider=cherry', { key: p.key })).body.data.find((x) => x.status === 'approved');
+  assert.equal(back.amount_refunded, 23000);
+  assert.equal((await getInvoice(p, inv.id)).status, 'refunded');
+});

@@ -138,7 +138,7 @@ CREATE TABLE invoice_refund_tenders (
     tender_id TEXT NOT NULL,
     amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
     tip_minor BIGINT NOT NULL CHECK (tip_minor >= 0),
-    payment_refund_id TEXT, -- card: the gateway refund
+    refund_ref TEXT, -- done: the card refund's id, the financing refund's key
     PRIMARY KEY (account_id, refund_id, tender_id)
 );
 
