@@ -595,8 +595,7 @@ store_invoice_refund_tender_insert(struct db *db, struct arena *a,
 enum err
 store_invoice_refund_tender_done(struct db *db, struct arena *a,
                                  const char *account_id, const char *refund_id,
-                                 const char *tender_id,
-                                 const char *refund_ref,
+                                 const char *tender_id, const char *refund_ref,
                                  struct errinfo *ei)
 {
     struct db_param p[4] = {P_TEXT(account_id), P_TEXT(refund_id),

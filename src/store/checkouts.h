@@ -189,10 +189,11 @@ MUST_CHECK enum err store_invoice_refund_tender_insert(
     const char *refund_id, const struct invoice_refund_tender *t,
     struct errinfo *ei);
 /* Note the gateway refund that paid tender_id's part of refund_id. */
-MUST_CHECK enum err store_invoice_refund_tender_done(
-    struct db *db, struct arena *a, const char *account_id,
-    const char *refund_id, const char *tender_id, const char *refund_ref,
-    struct errinfo *ei);
+MUST_CHECK enum err
+store_invoice_refund_tender_done(struct db *db, struct arena *a,
+                                 const char *account_id, const char *refund_id,
+                                 const char *tender_id, const char *refund_ref,
+                                 struct errinfo *ei);
 MUST_CHECK enum err store_invoice_refund_by_key(struct db *db, struct arena *a,
                                                 const char *account_id,
                                                 const char *idem_key,
