@@ -15,6 +15,7 @@
 
 #include "base/assert.h"
 #include "base/crypto.h"
+#include "core/catalog.h"
 #include "store/invoices.h"
 
 static const char *const field_names[PROMOTION_F__COUNT] = {
@@ -220,13 +221,10 @@ time_ok(int64_t at_ms)
 static enum err
 check_common(const struct promotion *p, struct errinfo *ei)
 {
-    size_t n = p->name != NULL ? strlen(p->name) : 0;
-    enum err rc;
+    enum err rc = catalog_name_check(p->name, PROMOTION_NAME_MAX, ei);
 
-    if (n == 0 || n > PROMOTION_NAME_MAX)
-        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "name",
-                           "name must be 1 to %d bytes", PROMOTION_NAME_MAX);
-    rc = check_ids(&p->clinics, "clinics", 0, PROMOTION_CLINICS_MAX, ei);
+    if (rc == ERR_OK)
+        rc = check_ids(&p->clinics, "clinics", 0, PROMOTION_CLINICS_MAX, ei);
     if (rc)
         return rc;
     if (!time_ok(p->starts_at_ms))
@@ -373,6 +371,11 @@ check(struct app_ctx *ctx, struct promotion *p, const bool *set, bool create,
     bool items = create || set[PROMOTION_F_ITEMS] || set[PROMOTION_F_GET_ITEMS];
     enum err rc = check_given(p->kind, set, ei);
 
+    /* A free package is allowed, so 0 cannot stand for "not given". */
+    if (rc == ERR_OK && create && p->kind == PRICING_PROMO_PACKAGE &&
+        !set[PROMOTION_F_PACKAGE_PRICE])
+        rc = errinfo_set(ei, ERR_INVALID, "parameter_missing", "package_price",
+                         "a package promotion needs a package_price");
     if (rc == ERR_OK)
         rc = check_kind_fields(p, ei);
     if (rc == ERR_OK)

@@ -11,6 +11,7 @@
 
 #include "base/assert.h"
 #include "base/crypto.h"
+#include "core/catalog.h"
 #include "store/clinics.h"
 #include "store/invoices.h"
 
@@ -43,11 +44,10 @@ apply(struct quick_button_group *g, const struct quick_button_patch *in)
 static enum err
 check_fields(const struct quick_button_group *g, struct errinfo *ei)
 {
-    size_t n = g->name != NULL ? strlen(g->name) : 0;
+    enum err rc = catalog_name_check(g->name, QUICK_BUTTON_NAME_MAX, ei);
 
-    if (n == 0 || n > QUICK_BUTTON_NAME_MAX)
-        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", "name",
-                           "name must be 1 to %d bytes", QUICK_BUTTON_NAME_MAX);
+    if (rc)
+        return rc;
     if (g->position < 0 || g->position > QUICK_BUTTON_POSITION_MAX)
         return errinfo_set(ei, ERR_INVALID, "parameter_out_of_range",
                            "position", "position must be 0 to %lld",

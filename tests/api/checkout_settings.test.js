@@ -191,6 +191,8 @@ test('quick buttons: any staff reads, admins write; bad input and other accounts
     [{}, 'name', 'parameter_missing'],
     [{ name: '' }, 'name'],
     [{ name: 'x'.repeat(61) }, 'name'],
+    [{ name: ' ' }, 'name'],
+    [{ name: 'Tab\there' }, 'name'],
     [{ name: 'X', position: -1 }, 'position'],
     [{ name: 'X', position: 1000001 }, 'position'],
     [{ name: 'X', clinic: ZERO('cln') }, 'clinic', 'resource_missing'],

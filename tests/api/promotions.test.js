@@ -143,6 +143,8 @@ test('every bad input is refused naming the member, and nothing is written', asy
     [{ ...group, name: undefined }, 'name', 'parameter_missing'],
     [{ ...group, name: '' }, 'name'],
     [{ ...group, name: 'x'.repeat(101) }, 'name'],
+    [{ ...group, name: '   ' }, 'name'],
+    [{ ...group, name: 'Half\u0007off' }, 'name'],
     [{ ...group, kind: undefined }, 'kind', 'parameter_missing'],
     [{ ...group, kind: 'bxgy' }, 'kind'],
     [{ ...group, items: undefined }, 'items', 'parameter_missing'],
