@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "app/checkout.h"
+#include "app/promotion.h"
+#include "app/settings.h"
 #include "base/assert.h"
 #include "base/crypto.h"
 #include "base/money.h"
@@ -146,6 +148,7 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
     struct clinic c;
     struct pricing_input pin = {0};
     struct pricing_line *pl;
+    struct pricing_promos promos = {0};
     enum err rc;
 
     ASSERT(in->line_count > 0 && in->line_count <= PRICING_LINES_MAX);
@@ -163,6 +166,10 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
         rc = load_items(ctx, in, &c, out->items, ei);
     if (rc == ERR_OK)
         rc = check_providers(ctx, in, ei);
+    if (rc == ERR_OK)
+        rc = app_pricing_promos(ctx, c.id, ctx->now_ms, &promos, ei);
+    if (rc == ERR_OK)
+        rc = app_discount_limit(ctx, &pin.discount_limit_bps, ei);
     if (rc)
         return rc;
     for (size_t i = 0; i < in->line_count; i++) {
@@ -179,14 +186,16 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
     pin.tax_rate_bps = c.tax_rate_bps;
     pin.lines = pl;
     pin.line_count = in->line_count;
+    pin.promos = promos.promos;
+    pin.promo_count = promos.count;
     pin.invoice_discount = in->discount;
     pin.tips = (struct pricing_tips){.amount_minor = in->tip_minor,
                                      .split = in->tip_split,
                                      .shares = in->tip_shares,
                                      .provider_count = in->tip_provider_count};
     pin.discount_limited = !role_at_least(ctx->role, ROLE_ADMIN);
-    pin.discount_limit_bps = PRICING_DISCOUNT_LIMIT_DEFAULT_BPS;
     out->currency = c.currency;
+    out->promotion_ids = promos.ids;
     out->line_count = in->line_count;
     return pricing_compute(&pin, out->lines, out->tip_parts, &out->totals, ei);
 }

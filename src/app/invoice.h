@@ -38,6 +38,8 @@ struct invoice_preview {
     struct pricing_line_result *lines; /* per line, arena-owned */
     int64_t *tip_parts;                /* per provider, arena-owned */
     struct pricing_totals totals;
+    /* The promotions priced with: a line's promo_index is an index here. */
+    const char *const *promotion_ids;
 };
 
 /*

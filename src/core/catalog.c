@@ -31,12 +31,8 @@ catalog_product_init(struct product *p)
     p->taxable = true;
 }
 
-/*
- * A display name: printed on invoices and receipts, so it must show
- * something and hold no control characters.
- */
-static enum err
-check_name(const char *name, size_t max, struct errinfo *ei)
+enum err
+catalog_name_check(const char *name, size_t max, struct errinfo *ei)
 {
     bool blank = true;
     size_t n;
@@ -87,7 +83,7 @@ enum err
 catalog_category_check(const struct category *c, struct errinfo *ei)
 {
     ASSERT(c != NULL);
-    return check_name(c->name, CATALOG_CATEGORY_NAME_MAX, ei);
+    return catalog_name_check(c->name, CATALOG_CATEGORY_NAME_MAX, ei);
 }
 
 enum err
@@ -96,7 +92,7 @@ catalog_service_check(const struct service *s, struct errinfo *ei)
     enum err rc;
 
     ASSERT(s != NULL);
-    rc = check_name(s->name, CATALOG_NAME_MAX, ei);
+    rc = catalog_name_check(s->name, CATALOG_NAME_MAX, ei);
     if (rc)
         return rc;
     rc = check_amount(s->price_minor, "price", ei);
@@ -148,7 +144,7 @@ catalog_product_check(const struct product *p, struct errinfo *ei)
                            "sku must be 1 to %d characters of A-Z, a-z, "
                            "0-9, '.', '_' and '-'",
                            CATALOG_SKU_MAX);
-    rc = check_name(p->name, CATALOG_NAME_MAX, ei);
+    rc = catalog_name_check(p->name, CATALOG_NAME_MAX, ei);
     if (rc)
         return rc;
     rc = check_amount(p->price_minor, "price", ei);

@@ -78,6 +78,14 @@ void catalog_service_init(struct service *s);
 void catalog_product_init(struct product *p);
 
 /*
+ * A display name, printed on invoices and receipts (an item's, a
+ * promotion's, a quick-button group's): 1..max bytes, not blank, no
+ * control characters. ERR_INVALID with param "name" otherwise.
+ */
+MUST_CHECK enum err catalog_name_check(const char *name, size_t max,
+                                       struct errinfo *ei);
+
+/*
  * Check every field of c (after defaults and a patch are applied): a name
  * of 1..CATALOG_CATEGORY_NAME_MAX bytes that is not blank.
  * ERR_INVALID naming the field otherwise.

@@ -168,6 +168,10 @@ render_preview(const struct invoice_preview *p)
             (json_int_t)r->total_minor);
 
         json_put(l, "taxable", json_boolean(p->items[i]->taxable));
+        json_put(l, "promotion",
+                 r->promo_index >= 0
+                     ? json_string(p->promotion_ids[r->promo_index])
+                     : json_null());
         (void)json_array_append_new(lines, l);
     }
     json_put(o, "object", json_string("invoice_preview"));

@@ -21,6 +21,7 @@ const PASSWORD = 'role matrix password';
 const PREFIX = {
   clinics: 'cln', categories: 'cat', services: 'svc', products: 'prd',
   patients: 'pat', users: 'usr', api_keys: 'key', clinic: 'cln',
+  promotions: 'prm', quick_buttons: 'qbt',
 };
 const dummyId = (name) => `${PREFIX[name] || 'xxx'}_${'0'.repeat(26)}`;
 

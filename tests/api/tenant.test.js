@@ -109,6 +109,14 @@ const factories = {
     const list = (await api('GET', '/v1/financing_connections', { key: acct.key })).body.data;
     return list.find((c) => c.provider === 'cherry' && c.status === 'connected').id;
   },
+  promotions: async (acct) => {
+    const svc = await factories.services(acct);
+    return (await api('POST', '/v1/promotions', { key: acct.key, body: { name: 'Promo', kind: 'group', items: [svc], discount: { percent_bps: 1000 } } })).body.id;
+  },
+  quick_buttons: async (acct) => {
+    const svc = await factories.services(acct);
+    return (await api('POST', '/v1/quick_buttons', { key: acct.key, body: { name: 'Group', items: [{ item: svc }] } })).body.id;
+  },
   cash_drawers: async (acct) => {
     const clinic = await factories.clinics(acct);
     return (await api('POST', '/v1/cash_drawers', { key: acct.key, headers: idem(),
@@ -163,9 +171,12 @@ test('lists never show another account\'s objects', async () => {
   await factories.card_readers(a);
   await factories.cash_drawers(a);
   await factories.financing_connections(a);
+  await factories.promotions(a);
+  await factories.quick_buttons(a);
+  await api('PATCH', '/v1/invoice_settings', { key: a.key, body: { disclaimer: 'Tenant A ' + a.accountId } });
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
-    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/sandbox/v1/charges',
+    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/v1/promotions', '/v1/quick_buttons', '/v1/invoice_settings', '/sandbox/v1/charges',
     '/v1/financing_connections']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
