@@ -9,6 +9,7 @@
 #define POISE_APP_INVOICE_H
 
 #include "app/app.h"
+#include "app/membership.h"
 #include "core/pricing.h"
 #include "store/invoices.h"
 
@@ -38,6 +39,7 @@ struct invoice_preview {
     struct pricing_line_result *lines; /* per line, arena-owned */
     int64_t *tip_parts;                /* per provider, arena-owned */
     struct pricing_totals totals;
+    struct member_pricing member; /* the patient's active tier, if any */
 };
 
 /*
