@@ -7,7 +7,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { startServer, createAccount, client, assertError, signIn } = require('./helpers');
+const { execFileSync } = require('node:child_process');
+const { BIN, startServer, createAccount, client, assertError, signIn } = require('./helpers');
 
 let server, api, p;
 const key = () => crypto.randomUUID();
@@ -69,6 +70,11 @@ async function tier(acct, prog, body = {}) {
 
 const enrol = (acct, body, k = key(), opts = {}) => api('POST', '/v1/memberships', {
   key: acct.key, ...opts, headers: { 'idempotency-key': k, ...(opts.headers || {}) }, body });
+
+function check(db) {
+  return execFileSync(BIN, ['check', '--db', db], {
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' }, stdio: 'pipe' }).toString();
+}
 
 const charges = async (acct) => (await api('GET', '/sandbox/v1/charges?limit=100', { key: acct.key })).body;
 
@@ -251,6 +257,34 @@ test('enrolment: setup fee + first month charged once under a retried Idempotenc
   // Fees edited later apply to new members: this one keeps 99.00 a month.
   await api('PATCH', `/v1/membership_tiers/${t.id}`, { key: p.key, body: { monthly_fee: 12900 } });
   assert.equal((await api('GET', `/v1/memberships/${m.id}`, { key: p.key })).body.monthly_fee, 9900);
+});
+
+test('concurrent enrolments of one patient: one membership, one charge; the ledger balances', async () => {
+  const prog = await program(p, { name: 'Race Club', agreement: null });
+  const t = await tier(p, prog);
+  const pat = await patient(p, 'Rae', 'Sing');
+  const c = await card(p, pat);
+  const before = (await charges(p)).total_count;
+  const body = { patient: pat.id, tier: t.id, card: c.id };
+  const rs = await Promise.all(Array.from({ length: 8 }, () => enrol(p, body)));
+  const statuses = rs.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409, 409, 409], rs.map((r) => r.text).join('\n'));
+  for (const r of rs.filter((x) => x.status === 409)) assertError(r, 409, 'membership_exists');
+  // The same key sent eight times at once: one enrolment, one charge.
+  const pat2 = await patient(p, 'Kay', 'Same');
+  const c2 = await card(p, pat2);
+  const k = key();
+  const same = await Promise.all(Array.from({ length: 8 }, () => enrol(p, { ...body, patient: pat2.id, card: c2.id }, k)));
+  assert.ok(same.some((r) => r.status === 201), same.map((r) => r.text).join('\n'));
+  assert.ok(same.every((r) => r.status === 201 || r.status === 409), same.map((r) => r.text).join('\n'));
+  const ch = await charges(p);
+  assert.equal(ch.total_count, before + 2, 'one charge per patient');
+  assert.equal(ch.keys_with_many_charges, 0);
+  for (const x of [pat, pat2]) {
+    const ms = (await api('GET', `/v1/memberships?patient=${x.id}`, { key: p.key })).body.data;
+    assert.deepEqual(ms.map((m) => m.status), ['active']);
+  }
+  assert.match(check(server.db), /ok|OK|passed/i);
 });
 
 test('a declined card: 402 naming the failed membership, no active membership; a retry answers the same', async () => {

@@ -21,6 +21,7 @@ const PASSWORD = 'role matrix password';
 const PREFIX = {
   clinics: 'cln', categories: 'cat', services: 'svc', products: 'prd',
   patients: 'pat', users: 'usr', api_keys: 'key', clinic: 'cln',
+  membership_programs: 'mpr', membership_tiers: 'mtr', memberships: 'mem',
 };
 const dummyId = (name) => `${PREFIX[name] || 'xxx'}_${'0'.repeat(26)}`;
 
