@@ -170,6 +170,8 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
         rc = app_pricing_promos(ctx, c.id, ctx->now_ms, &promos, ei);
     if (rc == ERR_OK)
         rc = app_discount_limit(ctx, &pin.discount_limit_bps, ei);
+        rc = app_member_pricing(ctx, in->patient_id, out->items, in->line_count,
+                                &out->member, ei);
     if (rc)
         return rc;
     for (size_t i = 0; i < in->line_count; i++) {
@@ -177,13 +179,14 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
             .item_id = out->items[i]->id,
             .quantity = in->lines[i].quantity,
             .list_price_minor = out->items[i]->price_minor,
-            .member_price_minor = PRICING_NO_PRICE,
+            .member_price_minor = out->member.member_prices_minor[i],
             .taxable = out->items[i]->taxable,
             .discount = in->lines[i].discount,
         };
     }
     pin.currency = currency_by_code(str_c(c.currency))->numeric;
     pin.tax_rate_bps = c.tax_rate_bps;
+    pin.tier_discount_bps = out->member.tier_discount_bps;
     pin.lines = pl;
     pin.line_count = in->line_count;
     pin.promos = promos.promos;

@@ -9,6 +9,7 @@
 #define POISE_APP_INVOICE_H
 
 #include "app/app.h"
+#include "app/membership.h"
 #include "core/pricing.h"
 #include "store/invoices.h"
 
@@ -40,6 +41,7 @@ struct invoice_preview {
     struct pricing_totals totals;
     /* The promotions priced with: a line's promo_index is an index here. */
     const char *const *promotion_ids;
+    struct member_pricing member; /* the patient's active tier, if any */
 };
 
 /*

@@ -172,10 +172,21 @@ render_preview(const struct invoice_preview *p)
                  r->promo_index >= 0
                      ? json_string(p->promotion_ids[r->promo_index])
                      : json_null());
+        json_put(
+            l, "unit_price_source",
+            json_string(p->member.member_prices_minor[i] != PRICING_NO_PRICE
+                            ? "member"
+                            : "list"));
         (void)json_array_append_new(lines, l);
     }
     json_put(o, "object", json_string("invoice_preview"));
     json_put(o, "currency", json_string(p->currency));
+    json_put(o, "membership_tier",
+             p->member.tier_id == NULL
+                 ? json_null()
+                 : json_pack("{s:s,s:s,s:I}", "id", p->member.tier_id, "name",
+                             p->member.tier_name, "discount_bps",
+                             (json_int_t)p->member.tier_discount_bps));
     json_put(o, "lines", lines);
     json_put(o, "gross", json_integer(t->gross_minor));
     json_put(o, "discount", json_integer(t->discount_minor));

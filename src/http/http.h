@@ -104,6 +104,13 @@ const char *req_query(const struct req *req, const char *name);
 MUST_CHECK enum err req_id(struct req *req, size_t i, const char *prefix,
                            const char *type, const char **out);
 
+/*
+ * The caller's IP address as text, or NULL when unknown; arena-owned.
+ * Behind the TLS proxy (--secure-cookies) it is the last address of
+ * X-Forwarded-For, the one the proxy appended; otherwise the peer's.
+ */
+const char *req_client_ip(struct req *req);
+
 /* Read the body's members as described; see json_read(). */
 MUST_CHECK enum err req_read(struct req *req, const struct jfield *fields,
                              size_t n);

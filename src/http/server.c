@@ -66,6 +66,46 @@ req_query(const struct req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* The last address of an X-Forwarded-For list; arena-owned. */
+static const char *
+forwarded_ip(struct arena *a, const char *list)
+{
+    const char *last = strrchr(list, ',');
+    size_t n;
+
+    last = last != NULL ? last + 1 : list;
+    while (*last == ' ')
+        last++;
+    n = strcspn(last, " ");
+    return arena_strndup(a, last, n < 64 ? n : 64);
+}
+
+const char *
+req_client_ip(struct req *req)
+{
+    const union MHD_ConnectionInfo *info;
+    const char *fwd = req_header(req, "X-Forwarded-For");
+    char text[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa;
+    const void *addr = NULL;
+
+    /* Behind the TLS proxy (--secure-cookies) the peer is the proxy: the
+     * caller is the last address the proxy appended. */
+    if (req->secure_cookies && fwd != NULL && fwd[0] != '\0')
+        return forwarded_ip(req->ctx.a, fwd);
+    info = MHD_get_connection_info(req->conn,
+                                   MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    sa = info != NULL ? info->client_addr : NULL;
+    if (sa != NULL && sa->sa_family == AF_INET)
+        addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    if (addr == NULL ||
+        inet_ntop(sa->sa_family, addr, text, sizeof(text)) == NULL)
+        return NULL;
+    return arena_strdup(req->ctx.a, text);
+}
+
 static enum err
 send_response(struct MHD_Connection *c, struct rstate *st, int status,
               const char *body, size_t len, const char *content_type,

@@ -22,6 +22,7 @@ const PREFIX = {
   clinics: 'cln', categories: 'cat', services: 'svc', products: 'prd',
   patients: 'pat', users: 'usr', api_keys: 'key', clinic: 'cln',
   promotions: 'prm', quick_buttons: 'qbt',
+  membership_programs: 'mpr', membership_tiers: 'mtr', memberships: 'mem',
 };
 const dummyId = (name) => `${PREFIX[name] || 'xxx'}_${'0'.repeat(26)}`;
 

@@ -72,6 +72,11 @@ async function settledDay(acct) {
   return settled;
 }
 
+async function membershipTier(acct) {
+  const prog = (await api('POST', '/v1/membership_programs', { key: acct.key, body: { name: 'Club' } })).body.id;
+  return (await api('POST', `/v1/membership_programs/${prog}/tiers`, { key: acct.key, body: { name: 'Gold', monthly_fee: 1000, setup_fee: 500 } })).body;
+}
+
 // Factories: create an object in account `acct` and return its id.
 const factories = {
   clinics: async (acct) => (await api('POST', '/v1/clinics', { key: acct.key, body: { name: 'C' } })).body.id,
@@ -117,6 +122,16 @@ const factories = {
     const svc = await factories.services(acct);
     return (await api('POST', '/v1/quick_buttons', { key: acct.key, body: { name: 'Group', items: [{ item: svc }] } })).body.id;
   },
+  membership_programs: async (acct) => (await api('POST', '/v1/membership_programs', { key: acct.key, body: { name: 'Club' } })).body.id,
+  membership_tiers: async (acct) => (await membershipTier(acct)).id,
+  memberships: async (acct) => {
+    const pat = await factories.patients(acct);
+    const tier = await membershipTier(acct);
+    const card = (await api('POST', `/v1/patients/${pat}/cards`, { key: acct.key, body: { token: await tokenOf(acct) } })).body.id;
+    const r = await api('POST', '/v1/memberships', { key: acct.key, headers: idem(), body: { patient: pat, tier: tier.id, card, clinic: await clinicOf(acct) } });
+    assert.equal(r.status, 201, r.text);
+    return r.body.id;
+  },
   cash_drawers: async (acct) => {
     const clinic = await factories.clinics(acct);
     return (await api('POST', '/v1/cash_drawers', { key: acct.key, headers: idem(),
@@ -133,6 +148,7 @@ const validBodies = {
   '/v1/invoices/:id/change_provider': { provider: 'usr_00000000000000000000000000' },
   '/v1/cash_drawers/:id/movements': { direction: 'in', amount: 100, reason: 'change' },
   '/v1/cash_drawers/:id/close': { counted: 0 },
+  '/v1/membership_programs/:id/tiers': { name: 'Gold', monthly_fee: 1000 },
 };
 // Parameters other than the first ":id" in a path, resolved in the caller's own account.
 const ownParams = { clinic: 'clinics', card: 'cards' };
@@ -173,11 +189,12 @@ test('lists never show another account\'s objects', async () => {
   await factories.financing_connections(a);
   await factories.promotions(a);
   await factories.quick_buttons(a);
+  await factories.memberships(a);
   await api('PATCH', '/v1/invoice_settings', { key: a.key, body: { disclaimer: 'Tenant A ' + a.accountId } });
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
     '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/v1/promotions', '/v1/quick_buttons', '/v1/invoice_settings', '/sandbox/v1/charges',
-    '/v1/financing_connections']) {
+    '/v1/financing_connections', '/v1/membership_programs', '/v1/memberships']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');
