@@ -170,6 +170,7 @@ app_invoice_preview(struct app_ctx *ctx, const struct invoice_preview_input *in,
         rc = app_pricing_promos(ctx, c.id, ctx->now_ms, &promos, ei);
     if (rc == ERR_OK)
         rc = app_discount_limit(ctx, &pin.discount_limit_bps, ei);
+    if (rc == ERR_OK)
         rc = app_member_pricing(ctx, in->patient_id, out->items, in->line_count,
                                 &out->member, ei);
     if (rc)
