@@ -79,6 +79,18 @@ app_invoice_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
                    const char *body_text, const char *idem_key,
                    const char *request_hash, struct invoice_refund *out,
                    struct errinfo *ei);
+/*
+ * Void a paid (or partly paid) invoice nothing was refunded on, while
+ * none of its cards has settled: every tender is undone — card legs
+ * voided at the gateway (no fee), financing cancelled, cash out of the
+ * drawer — products go back on the shelf and the invoice is void. A
+ * settled card is ERR_CONFLICT "invoice_settled" (refund instead).
+ * Phased and recoverable like a refund; *out is the void's record.
+ */
+MUST_CHECK enum err
+app_invoice_void_paid(struct app_ctx *ctx, const char *invoice_id,
+                      const char *idem_key, const char *request_hash,
+                      struct invoice_refund *out, struct errinfo *ei);
 /* Finish refunds a crash left pending, as a retry would. */
 MUST_CHECK enum err app_invoice_refund_recover(struct app_ctx *ctx,
                                                int64_t older_than_ms, int *done,

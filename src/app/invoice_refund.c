@@ -43,6 +43,51 @@ struct refund_plan {
     int64_t *t_tip;
 };
 
+static bool
+is_financing(const struct invoice_tender *t)
+{
+    return strcmp(t->method, "cherry") == 0 || strcmp(t->method, "klarna") == 0;
+}
+
+/* Cancel a financing tender at its connector (a void), outside any tx. */
+static enum err
+cancel_financing(struct app_ctx *ctx, const struct invoice_tender *t,
+                 const char *key, struct errinfo *ei)
+{
+    enum err rc = app_tx_commit(ctx);
+    enum err frc;
+
+    if (rc)
+        return app_store_fail(rc, ei);
+    frc = app_financing_cancel(ctx, t->method, t->reference, key, ei);
+    rc = app_tx_begin(ctx, true);
+    if (rc)
+        return app_store_fail(rc, ei);
+    return frc;
+}
+
+/* Nothing else may run on the invoice: a refund or a payment. */
+static enum err
+check_quiet(struct app_ctx *ctx, const struct invoice *v, struct errinfo *ei)
+{
+    struct invoice_refund other;
+    bool paying;
+    enum err rc = store_invoice_refund_pending_of(
+        ctx->db, ctx->a, ctx->account_id, v->id, &other, ei);
+
+    if (rc == ERR_OK)
+        return errinfo_set(ei, ERR_CONFLICT, "refund_in_progress", NULL,
+                           "another refund of this invoice is under way");
+    if (rc != ERR_NOT_FOUND)
+        return app_store_fail(rc, ei);
+    errinfo_clear(ei);
+    rc = app_checkout_pending(ctx, v->id, &paying, ei);
+    if (rc == ERR_OK && paying)
+        rc = errinfo_set(ei, ERR_CONFLICT, "invoice_payment_in_progress", NULL,
+                         "a payment of this invoice is under way");
+    return rc;
+}
+
 static enum err
 read_refund(struct app_ctx *ctx, json_t *body, struct refund_plan *p,
             struct errinfo *ei)
@@ -337,6 +382,24 @@ lines_back(struct app_ctx *ctx, const struct invoice_refund *r,
     return rc ? app_store_fail(rc, ei) : ERR_OK;
 }
 
+/* A void puts every product of a paid invoice back on the shelf. */
+static enum err
+shelf_back(struct app_ctx *ctx, const struct invoice_refund *r,
+           const struct refund_plan *p, struct errinfo *ei)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t j = 0; rc == ERR_OK && r->restock && j < p->nl; j++) {
+        bool tracked;
+
+        if (strcmp(p->ls[j].kind, "product") == 0)
+            rc = store_stock_adjust(ctx->db, ctx->a, ctx->account_id,
+                                    p->ls[j].item_id, p->v.clinic_id,
+                                    p->ls[j].quantity, &tracked, ei);
+    }
+    return rc ? app_store_fail(rc, ei) : ERR_OK;
+}
+
 /* The one commit of a refund whose card parts were all refunded. */
 static enum err
 record_refund(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
@@ -368,13 +431,18 @@ record_refund(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
     if (rc == ERR_OK)
         rc = tips_back(ctx, r, ei);
     if (rc == ERR_OK)
-        rc = lines_back(ctx, r, &p, ei);
+        rc = strcmp(r->kind, "void") == 0 ? shelf_back(ctx, r, &p, ei)
+                                          : lines_back(ctx, r, &p, ei);
     if (rc)
         return rc;
     p.v.refunded_minor += r->amount_minor;
     p.v.tip_refunded_minor += r->tip_minor;
     p.v.status = p.v.refunded_minor == p.v.paid_minor ? "refunded"
                                                       : "partially_refunded";
+    if (strcmp(r->kind, "void") == 0) {
+        p.v.status = "void";
+        p.v.queued_at_ms = 0;
+    }
     p.v.updated_at_ms = ctx->now_ms;
     rc = store_invoice_money(ctx->db, ctx->a, ctx->account_id, &p.v, ei);
     r->status = "succeeded";
@@ -389,7 +457,9 @@ record_refund(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
     json_put(sum, "amount", json_integer(r->amount_minor));
     json_put(sum, "tip", json_integer(r->tip_minor));
     json_put(sum, "restock", json_boolean(r->restock));
-    return app_audit(ctx, "invoice.refund", "invoice", p.v.id, sum, ei);
+    return app_audit(
+        ctx, strcmp(r->kind, "void") == 0 ? "invoice.void" : "invoice.refund",
+        "invoice", p.v.id, sum, ei);
 }
 
 /* Refund a financing part at its connector, outside any transaction. */
@@ -443,7 +513,15 @@ remote_parts(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
         if (rt[i].refund_ref != NULL)
             continue;
         key = arena_printf(ctx->a, "%s.%s", r->id, t->id);
-        if (strcmp(t->method, "card") == 0) {
+        if (strcmp(r->kind, "void") == 0 && strcmp(t->method, "card") == 0) {
+            struct payment pay;
+
+            rc = app_payment_cancel(ctx, t->payment_id, key, &pay, ei);
+            done = t->payment_id;
+        } else if (strcmp(r->kind, "void") == 0 && is_financing(t)) {
+            rc = cancel_financing(ctx, t, key, ei);
+            done = key;
+        } else if (strcmp(t->method, "card") == 0) {
             struct refund_input in = {.payment_id = t->payment_id,
                                       .amount = back,
                                       .reason = "requested_by_customer",
@@ -452,8 +530,7 @@ remote_parts(struct app_ctx *ctx, struct invoice_refund *r, struct errinfo *ei)
 
             rc = app_refund_create(ctx, &in, &out, ei);
             done = out.id;
-        } else if (strcmp(t->method, "cherry") == 0 ||
-                   strcmp(t->method, "klarna") == 0) {
+        } else if (is_financing(t)) {
             rc = financing_part(ctx, r, t, back, key, ei);
             done = key;
         } else {
@@ -526,6 +603,25 @@ write_refund(struct app_ctx *ctx, struct invoice_refund *r,
     return rc ? app_store_fail(rc, ei) : ERR_OK;
 }
 
+/* The refund row of plan p, pending. */
+static void
+fill_refund(struct app_ctx *ctx, struct invoice_refund *r,
+            const struct refund_plan *p)
+{
+    r->id = id_new(ctx->a, "irf", ctx->now_ms);
+    r->invoice_id = p->v.id;
+    r->status = "pending";
+    r->net_minor = p->net;
+    r->tax_minor = p->tax;
+    r->tip_minor = p->tip;
+    r->amount_minor = p->net + p->tax;
+    r->currency = p->v.currency;
+    r->restock = p->restock;
+    r->created_by = ctx->user_id;
+    r->created_at_ms = ctx->now_ms;
+    r->updated_at_ms = ctx->now_ms;
+}
+
 static bool
 is_refundable(const struct invoice *v)
 {
@@ -541,8 +637,6 @@ begin_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
              struct invoice_refund *r, struct errinfo *ei)
 {
     struct refund_plan p;
-    struct invoice_refund other;
-    bool paying;
     enum err rc;
 
     memset(&p, 0, sizeof(p));
@@ -557,45 +651,94 @@ begin_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
                            "this invoice is %s with nothing paid left to "
                            "refund",
                            p.v.status);
-    rc = store_invoice_refund_pending_of(ctx->db, ctx->a, ctx->account_id,
-                                         p.v.id, &other, ei);
-    if (rc == ERR_OK)
-        return errinfo_set(ei, ERR_CONFLICT, "refund_in_progress", NULL,
-                           "another refund of this invoice is under way");
-    if (rc != ERR_NOT_FOUND)
-        return app_store_fail(rc, ei);
-    errinfo_clear(ei);
-    rc = app_checkout_pending(ctx, p.v.id, &paying, ei);
-    if (rc == ERR_OK && paying)
-        rc = errinfo_set(ei, ERR_CONFLICT, "invoice_payment_in_progress", NULL,
-                         "a payment of this invoice is under way");
+    rc = check_quiet(ctx, &p.v, ei);
     if (rc == ERR_OK)
         rc = plan_refund(ctx, &p, ei);
     if (rc == ERR_OK)
         rc = check_tenders(ctx, &p, ei);
     if (rc)
         return rc;
-    r->id = id_new(ctx->a, "irf", ctx->now_ms);
-    r->invoice_id = p.v.id;
-    r->status = "pending";
-    r->net_minor = p.net;
-    r->tax_minor = p.tax;
-    r->tip_minor = p.tip;
-    r->amount_minor = p.net + p.tax;
-    r->currency = p.v.currency;
-    r->restock = p.restock;
     r->reason = p.reason != NULL ? p.reason : "";
-    r->created_by = ctx->user_id;
-    r->created_at_ms = ctx->now_ms;
-    r->updated_at_ms = ctx->now_ms;
+    fill_refund(ctx, r, &p);
     return write_refund(ctx, r, &p, ei);
 }
 
-enum err
-app_invoice_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
-                   const char *body_text, const char *idem_key,
-                   const char *request_hash, struct invoice_refund *out,
-                   struct errinfo *ei)
+/* No card of the invoice has settled: a void can still undo them all. */
+static enum err
+check_unsettled(struct app_ctx *ctx, const struct refund_plan *p,
+                struct errinfo *ei)
+{
+    for (size_t i = 0; i < p->nt; i++) {
+        bool settled = false;
+        enum err rc;
+
+        if (strcmp(p->ts[i].method, "card") != 0)
+            continue;
+        rc = app_payment_settled(ctx, p->ts[i].payment_id, &settled, ei);
+        if (rc)
+            return rc;
+        if (settled)
+            return errinfo_set(ei, ERR_CONFLICT, "invoice_settled", NULL,
+                               "the %s card ending %s has settled: refund "
+                               "the invoice instead",
+                               p->ts[i].card_brand, p->ts[i].card_last4);
+    }
+    return ERR_OK;
+}
+
+/* A void of a paid invoice: everything back, its card legs voided. */
+static enum err
+begin_void(struct app_ctx *ctx, const char *invoice_id,
+           struct invoice_refund *r, struct errinfo *ei)
+{
+    struct refund_plan p;
+    enum err rc;
+
+    memset(&p, 0, sizeof(p));
+    rc = load_invoice(ctx, invoice_id, &p, ei);
+    if (rc)
+        return rc;
+    if ((strcmp(p.v.status, "paid") != 0 &&
+         strcmp(p.v.status, "partially_paid") != 0) ||
+        p.v.refunded_minor != 0)
+        return errinfo_set(ei, ERR_CONFLICT, "invoice_not_voidable", NULL,
+                           "a %s invoice is not voided: refund it instead",
+                           p.v.status);
+    rc = check_quiet(ctx, &p.v, ei);
+    if (rc)
+        return rc;
+    p.t_amount = arena_array(ctx->a, p.nt + 1, sizeof(*p.t_amount));
+    p.t_tip = arena_array(ctx->a, p.nt + 1, sizeof(*p.t_tip));
+    if (p.t_amount == NULL || p.t_tip == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < p.nt; i++) {
+        p.t_amount[i] = p.ts[i].amount_minor;
+        p.t_tip[i] = p.ts[i].tip_minor;
+    }
+    p.tax = pricing_prorate(p.v.tax_minor, p.v.paid_minor, p.v.total_minor);
+    p.net = p.v.paid_minor - p.tax;
+    p.tip = p.v.tip_minor;
+    p.restock = strcmp(p.v.status, "paid") == 0; /* stock moved when paid */
+    rc = check_tenders(ctx, &p, ei);
+    if (rc == ERR_OK)
+        rc = check_unsettled(ctx, &p, ei);
+    if (rc)
+        return rc;
+    r->kind = "void";
+    r->reason = "void";
+    fill_refund(ctx, r, &p);
+    return write_refund(ctx, r, &p, ei);
+}
+
+/*
+ * Find the refund (or void) made under idem_key and answer it, resuming it
+ * when pending; else begin a new one with begin().
+ */
+static enum err
+by_key_or_begin(struct app_ctx *ctx, const char *invoice_id, json_t *body,
+                const char *body_text, const char *idem_key,
+                const char *request_hash, struct invoice_refund *out,
+                struct errinfo *ei)
 {
     enum err rc;
 
@@ -620,9 +763,31 @@ app_invoice_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
     errinfo_clear(ei);
     *out = (struct invoice_refund){.idem_key = idem_key,
                                    .request_hash = request_hash,
-                                   .request = body_text};
-    rc = begin_refund(ctx, invoice_id, body, out, ei);
+                                   .request = body_text,
+                                   .kind = "refund"};
+    rc = body != NULL ? begin_refund(ctx, invoice_id, body, out, ei)
+                      : begin_void(ctx, invoice_id, out, ei);
     return rc ? rc : run_refund(ctx, out, ei);
+}
+
+enum err
+app_invoice_refund(struct app_ctx *ctx, const char *invoice_id, json_t *body,
+                   const char *body_text, const char *idem_key,
+                   const char *request_hash, struct invoice_refund *out,
+                   struct errinfo *ei)
+{
+    ASSERT(body != NULL);
+    return by_key_or_begin(ctx, invoice_id, body, body_text, idem_key,
+                           request_hash, out, ei);
+}
+
+enum err
+app_invoice_void_paid(struct app_ctx *ctx, const char *invoice_id,
+                      const char *idem_key, const char *request_hash,
+                      struct invoice_refund *out, struct errinfo *ei)
+{
+    return by_key_or_begin(ctx, invoice_id, NULL, "{}", idem_key, request_hash,
+                           out, ei);
 }
 
 /* ---- recovery ---- */

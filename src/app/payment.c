@@ -653,6 +653,29 @@ app_payment_cancel(struct app_ctx *ctx, const char *id, const char *idem_key,
                          "payment.cancel", out, ei);
 }
 
+enum err
+app_payment_settled(struct app_ctx *ctx, const char *id, bool *settled,
+                    struct errinfo *ei)
+{
+    struct pos_settings s;
+    const struct gw_ops *ops;
+    struct payment p;
+    struct gw_charge c;
+    struct gw_ctx g;
+    enum err rc = app_pos_require(ctx, &s, &ops, ei);
+
+    if (rc == ERR_OK)
+        rc = app_payment_get(ctx, id, &p, ei);
+    if (rc)
+        return rc;
+    g = app_gw_ctx(ctx);
+    memset(&c, 0, sizeof(c));
+    rc = ops->charge_retrieve(&g, p.gateway_ref, &c, ei);
+    if (rc == ERR_OK)
+        *settled = c.settled;
+    return rc;
+}
+
 /* ---- recovery and webhooks ---- */
 
 /* Finish one payment a crash left pending (own transactions). */

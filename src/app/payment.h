@@ -62,6 +62,12 @@ MUST_CHECK enum err app_payment_cancel(struct app_ctx *ctx, const char *id,
                                        struct payment *out, struct errinfo *ei);
 
 /*
+ * Whether payment id has settled at its gateway (a cancel can no longer
+ * void it; only a refund gives the money back). Asks the gateway.
+ */
+MUST_CHECK enum err app_payment_settled(struct app_ctx *ctx, const char *id,
+                                        bool *settled, struct errinfo *ei);
+/*
  * Finish payments left 'pending' before older_than_ms by a crash: ask the
  * gateway for the charge made with each one's key; record it, or fail the
  * payment when the gateway never made one. Runs outside any request (its

@@ -96,6 +96,9 @@ struct gw_charge {
     int64_t amount_refunded;
     int64_t fee;               /* processing fee once captured, else 0 */
     int64_t capture_before_ms; /* REQUIRES_CAPTURE: hold expiry, else 0 */
+    /* Captured and past the point where a cancel (void) can undo it:
+     * settled, or captured at a gateway that never voids a capture. */
+    bool settled;
     bool card_present;
     struct gw_card card;
     char failure_code[GW_CODE_MAX]; /* FAILED: "card_declined", ... */

@@ -512,6 +512,7 @@ sandbox_charge_of_row(const struct db_rows *r, size_t i, struct sb_charge *out)
     out->capture = db_bool(r, i, 21);
     out->created_ms = db_i64(r, i, 22);
     out->settled_ms = db_i64(r, i, 23);
+    c->settled = out->settled_ms != 0;
     out->captured_ms = db_i64(r, i, 24);
     out->disputed = db_bool(r, i, 25);
     out->reference = db_text(r, i, 26);

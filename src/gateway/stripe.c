@@ -592,6 +592,8 @@ charge_from(json_t *pi, struct gw_charge *out, struct errinfo *ei)
                            "unknown payment intent status '%.32s'",
                            httpc_jstr(pi, "status"));
     out->amount = httpc_jint(pi, "amount", 0);
+    /* Stripe cancels only uncaptured intents: a capture is refunded. */
+    out->settled = out->status == GW_CHARGE_SUCCEEDED;
     charge_details(pi, out);
     if (out->status == GW_CHARGE_REQUIRES_CAPTURE &&
         out->capture_before_ms == 0)

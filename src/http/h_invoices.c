@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "app/checkout.h"
 #include "app/invoice.h"
 #include "http/http_int.h"
 
@@ -541,10 +542,38 @@ h_front_desk_queue(struct req *req, struct resp *resp)
     return ERR_OK;
 }
 
+/*
+ * POST /v1/invoices/:id/void: an unpaid invoice is marked void; a paid one
+ * is undone (app_invoice_void_paid), which moves money and so needs an
+ * Idempotency-Key.
+ */
 enum err
 h_invoice_void(struct req *req, struct resp *resp)
 {
-    return invoice_action(req, resp, app_invoice_void);
+    const char *id;
+    struct invoice v;
+    struct invoice_line *ls;
+    struct invoice_refund r;
+    size_t n;
+    enum err rc = req_id(req, 0, "inv", "invoice", &id);
+
+    if (rc == ERR_OK)
+        rc = req_read(req, NULL, 0);
+    if (rc == ERR_OK)
+        rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
+    if (rc)
+        return rc;
+    if (v.paid_minor == 0)
+        rc = app_invoice_void(&req->ctx, id, req->ei);
+    else if (req->idem_key == NULL)
+        rc = errinfo_set(req->ei, ERR_INVALID, "parameter_missing",
+                         "Idempotency-Key",
+                         "voiding a paid invoice moves money: send an "
+                         "Idempotency-Key header");
+    else
+        rc = app_invoice_void_paid(&req->ctx, id, req->idem_key,
+                                   req->request_hash, &r, req->ei);
+    return rc ? rc : answer_invoice(req, resp, id);
 }
 
 enum err

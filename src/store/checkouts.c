@@ -440,12 +440,12 @@ store_invoices_verify(struct db *db, struct arena *a,
 #define REFUND_COLS                                                            \
     "id, invoice_id, idem_key, request_hash, status, net_minor, tax_minor, "   \
     "tip_minor, amount_minor, currency, restock, reason, request, "            \
-    "failure_code, created_by, created_at_ms, updated_at_ms"
+    "failure_code, created_by, created_at_ms, updated_at_ms, kind"
 
 static const char sql_refund_insert[] =
     "INSERT INTO invoice_refunds (account_id, " REFUND_COLS
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-    "$15, $16, $17, $18)";
+    "$15, $16, $17, $18, $19)";
 static const char sql_refund_by_key[] =
     "SELECT " REFUND_COLS " FROM invoice_refunds WHERE account_id = $1 AND "
     "idem_key = $2";
@@ -520,6 +520,7 @@ refund_row(const struct db_rows *r, size_t i, void *out)
     x->created_by = db_text(r, i, 14);
     x->created_at_ms = db_i64(r, i, 15);
     x->updated_at_ms = db_i64(r, i, 16);
+    x->kind = db_text(r, i, 17);
 }
 
 static void
@@ -549,7 +550,7 @@ store_invoice_refund_insert(struct db *db, struct arena *a,
                             const char *account_id,
                             const struct invoice_refund *x, struct errinfo *ei)
 {
-    struct db_param p[18] = {P_TEXT(account_id),      P_TEXT(x->id),
+    struct db_param p[19] = {P_TEXT(account_id),      P_TEXT(x->id),
                              P_TEXT(x->invoice_id),   P_TEXT(x->idem_key),
                              P_TEXT(x->request_hash), P_TEXT(x->status),
                              P_I64(x->net_minor),     P_I64(x->tax_minor),
@@ -557,10 +558,11 @@ store_invoice_refund_insert(struct db *db, struct arena *a,
                              P_TEXT(x->currency),     P_BOOL(x->restock),
                              P_TEXT(x->reason),       P_TEXT(x->request),
                              P_TEXT(x->failure_code), P_TEXT(x->created_by),
-                             P_I64(x->created_at_ms), P_I64(x->updated_at_ms)};
+                             P_I64(x->created_at_ms), P_I64(x->updated_at_ms),
+                             P_TEXT(x->kind)};
 
     NEED_ACCOUNT(account_id);
-    return db_exec(db, a, sql_refund_insert, p, 18, NULL, ei);
+    return db_exec(db, a, sql_refund_insert, p, 19, NULL, ei);
 }
 
 enum err

@@ -145,6 +145,7 @@ struct invoice_refund {
     const char *invoice_id;
     const char *idem_key;
     const char *request_hash;
+    const char *kind;   /* refund void */
     const char *status; /* pending succeeded failed */
     int64_t net_minor;
     int64_t tax_minor;

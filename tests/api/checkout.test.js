@@ -382,3 +382,37 @@ test('Cherry and Klarna are tenders: approved with a card, a decline releases th
   assert.equal(back.amount_refunded, 23000);
   assert.equal((await getInvoice(p, inv.id)).status, 'refunded');
 });
+
+test('void of a paid invoice the same day: card voided (no fee), cash back, stock back; a settled card refuses', async () => {
+  const p = await practice('Void Paid');
+  const inv = await invoice(p);
+  const paid = await payInvoice(p, inv.id, { tenders: [
+    { method: 'card', amount: 30000, tip: 1000, token: await token(p) },
+    { method: 'cash', amount: 13483, register: 'front-1' }] });
+  assert.equal(paid.status, 201, paid.text);
+  assert.equal(await stockOf(p), 3);
+  assertError(await api('POST', `/v1/invoices/${inv.id}/void`, { key: p.key, body: {} }), 400, 'parameter_missing', 'Idempotency-Key');
+  const k = key();
+  const v = await api('POST', `/v1/invoices/${inv.id}/void`, { key: p.key, headers: { 'idempotency-key': k }, body: {} });
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.body.status, 'void');
+  const pay = (await api('GET', `/v1/payments/${paid.body.tenders[0].payment}`, { key: p.key })).body;
+  assert.equal(pay.status, 'canceled', 'voided at the gateway, not refunded');
+  assert.equal(pay.amount_refunded, 0);
+  assert.equal(pay.fee, 0);
+  assert.equal((await drawerCash(p)).cash_balance, 10000);
+  assert.equal(await stockOf(p), 5);
+  const g = await getInvoice(p, inv.id);
+  assert.deepEqual(g.refunds.map((r) => [r.status, r.amount, r.tip]), [['succeeded', 43483, 1000]]);
+  assert.match(check(server.db), /check passed/);
+  // A card that has settled cannot be voided: refund instead.
+  const inv2 = await invoice(p, { lines: [{ item: p.botox.id, quantity: 1 }] });
+  assert.equal((await payInvoice(p, inv2.id, { tenders: [{ method: 'card', amount: inv2.total, token: await token(p) }] })).status, 201);
+  const adv = await api('POST', '/sandbox/v1/test_clock/advance', { key: p.key, body: { seconds: 2 * 24 * 3600 } });
+  assert.equal(adv.status, 200, adv.text);
+  assertError(await api('POST', `/v1/invoices/${inv2.id}/void`, { key: p.key, headers: { 'idempotency-key': key() }, body: {} }), 409, 'invoice_settled');
+  assert.equal((await getInvoice(p, inv2.id)).status, 'paid');
+  const r = await refund(p, inv2.id, { amount: inv2.total });
+  assert.equal(r.status, 201, r.text);
+  assertError(await api('POST', `/v1/invoices/${inv2.id}/void`, { key: p.key, headers: { 'idempotency-key': key() }, body: {} }), 409, 'invoice_not_voidable');
+});

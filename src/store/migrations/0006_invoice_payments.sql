@@ -98,6 +98,9 @@ CREATE TABLE invoice_refunds (
     invoice_id TEXT NOT NULL,
     idem_key TEXT NOT NULL,
     request_hash TEXT NOT NULL,
+    -- refund: money back; void: a paid invoice undone the day it was paid,
+    -- its card legs voided at the gateway (no fee), not refunded.
+    kind TEXT NOT NULL DEFAULT 'refund' CHECK (kind IN ('refund', 'void')),
     status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
     net_minor BIGINT NOT NULL CHECK (net_minor >= 0),
     tax_minor BIGINT NOT NULL CHECK (tax_minor >= 0),
