@@ -132,6 +132,16 @@ MUST_CHECK enum err app_invoice_change_provider(struct app_ctx *ctx,
 MUST_CHECK enum err app_invoice_void(struct app_ctx *ctx, const char *id,
                                      struct errinfo *ei);
 
+/*
+ * Merge n >= 2 open (or draft) invoices of one patient at one clinic,
+ * nothing paid on any, into one new invoice, finalized, carrying their
+ * lines as priced; the others become void naming it (merged_into).
+ * ERR_RULE "invoices_not_mergeable" naming "invoices[i]" otherwise.
+ */
+MUST_CHECK enum err app_invoice_merge(struct app_ctx *ctx,
+                                      const char *const *ids, size_t n,
+                                      struct invoice *out, struct errinfo *ei);
+
 /* What a patient owes over their open invoices. */
 MUST_CHECK enum err app_patient_balance(struct app_ctx *ctx,
                                         const char *patient_id, int64_t *owed,

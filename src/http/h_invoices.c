@@ -303,6 +303,7 @@ render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
     else
         json_put(o, "finalized", json_null());
     render_time(o, "paid", v->paid_at_ms);
+    json_put(o, "merged_into", json_str_or_null(v->merged_into));
     render_time(o, "created", v->created_at_ms);
     render_time(o, "updated", v->updated_at_ms);
     return o;
@@ -594,5 +595,43 @@ h_patient_balance(struct req *req, struct resp *resp)
                             "patient_balance", "patient", patient, "owed",
                             (json_int_t)owed, "currency", currency,
                             "open_invoices", (json_int_t)invoices));
+    return rc;
+}
+
+/* POST /v1/invoices/merge {"invoices": ["inv_…", …]}: the merged invoice. */
+enum err
+h_invoice_merge(struct req *req, struct resp *resp)
+{
+    json_t *arr = NULL;
+    const struct jfield f[] = {
+        {"invoices", JT_ARRAY, true, false, 2, 20, &arr, NULL},
+    };
+    const char **ids;
+    struct invoice v;
+    struct invoice_line *ls;
+    size_t n;
+    enum err rc = req_read(req, f, 1);
+
+    if (rc)
+        return rc;
+    n = json_array_size(arr);
+    ids = arena_array(req->ctx.a, n, sizeof(*ids));
+    if (ids == NULL)
+        return ERR_LIMIT;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = json_string_value(json_array_get(arr, i));
+        if (ids[i] == NULL) {
+            errinfo_set(req->ei, ERR_INVALID, "parameter_invalid_type", NULL,
+                        "'invoices[%zu]' must be an invoice id", i);
+            snprintf(req->ei->param, sizeof(req->ei->param), "invoices[%zu]",
+                     i);
+            return ERR_INVALID;
+        }
+    }
+    rc = app_invoice_merge(&req->ctx, ids, n, &v, req->ei);
+    if (rc == ERR_OK)
+        rc = app_invoice_get(&req->ctx, v.id, &v, &ls, &n, req->ei);
+    if (rc == ERR_OK)
+        resp_json(resp, 201, render_invoice(&v, ls, n));
     return rc;
 }

@@ -83,12 +83,12 @@ store_users_present(struct db *db, struct arena *a, const char *account_id,
     "currency, discount_kind, discount_value, gross_minor, discount_minor, "   \
     "net_minor, tax_minor, total_minor, paid_minor, created_by, "              \
     "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms, "            \
-    "tip_minor, refunded_minor, tip_refunded_minor, paid_at_ms"
+    "tip_minor, refunded_minor, tip_refunded_minor, paid_at_ms, merged_into"
 
 static const char sql_invoice_insert[] =
     "INSERT INTO invoices (account_id, " INVOICE_COLS ") VALUES ($1, $2, $3, "
     "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-    "$19, $20, $21, $22, $23, $24, $25, $26)";
+    "$19, $20, $21, $22, $23, $24, $25, $26, $27)";
 static const char sql_line_insert[] =
     "INSERT INTO invoice_lines (account_id, invoice_id, seq, item_id, kind, "
     "name, quantity, taxable, discount_kind, discount_value, "
@@ -130,6 +130,10 @@ static const char sql_invoice_money[] =
     "UPDATE invoices SET status = $3, paid_minor = $4, tip_minor = $5, "
     "refunded_minor = $6, tip_refunded_minor = $7, paid_at_ms = $8, "
     "queued_at_ms = $9, updated_at_ms = $10 WHERE account_id = $1 AND id = $2";
+static const char sql_invoice_merged[] =
+    "UPDATE invoices SET status = 'void', merged_into = $3, "
+    "queued_at_ms = NULL, updated_at_ms = $4 WHERE account_id = $1 AND "
+    "id = $2";
 static const char sql_invoice_queue[] =
     "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 AND "
     "clinic_id = $2 AND queued_at_ms IS NOT NULL AND status IN ('draft', "
@@ -180,6 +184,7 @@ invoice_row(const struct db_rows *r, size_t i, void *out)
     x->refunded_minor = db_i64(r, i, 22);
     x->tip_refunded_minor = db_i64(r, i, 23);
     x->paid_at_ms = db_i64(r, i, 24);
+    x->merged_into = db_text(r, i, 25);
 }
 
 static void
@@ -208,7 +213,7 @@ enum err
 store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                      const struct invoice *x, struct errinfo *ei)
 {
-    struct db_param p[26] = {P_TEXT(account_id),
+    struct db_param p[27] = {P_TEXT(account_id),
                              P_TEXT(x->id),
                              P_TEXT(x->clinic_id),
                              P_TEXT(x->patient_id),
@@ -233,10 +238,11 @@ store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                              P_I64(x->tip_minor),
                              P_I64(x->refunded_minor),
                              P_I64(x->tip_refunded_minor),
-                             p_opt(x->paid_at_ms)};
+                             p_opt(x->paid_at_ms),
+                             P_TEXT(x->merged_into)};
 
     NEED_ACCOUNT(account_id);
-    return db_exec(db, a, sql_invoice_insert, p, 26, NULL, ei);
+    return db_exec(db, a, sql_invoice_insert, p, 27, NULL, ei);
 }
 
 enum err
@@ -437,4 +443,16 @@ store_invoice_money(struct db *db, struct arena *a, const char *account_id,
 
     NEED_ACCOUNT(account_id);
     return db_exec(db, a, sql_invoice_money, p, 10, NULL, ei);
+}
+
+enum err
+store_invoice_merged(struct db *db, struct arena *a, const char *account_id,
+                     const char *id, const char *into, int64_t at_ms,
+                     struct errinfo *ei)
+{
+    struct db_param p[4] = {P_TEXT(account_id), P_TEXT(id), P_TEXT(into),
+                            P_I64(at_ms)};
+
+    NEED_ACCOUNT(account_id);
+    return db_exec(db, a, sql_invoice_merged, p, 4, NULL, ei);
 }

@@ -63,7 +63,8 @@ struct invoice {
     int64_t tip_minor;       /* tips paid on top of total_minor */
     int64_t refunded_minor;  /* of paid_minor, refunded */
     int64_t tip_refunded_minor;
-    int64_t paid_at_ms; /* 0 until fully paid */
+    int64_t paid_at_ms;      /* 0 until fully paid */
+    const char *merged_into; /* the invoice it was merged into, or NULL */
 };
 
 struct invoice_line {
@@ -166,6 +167,11 @@ MUST_CHECK enum err store_invoice_next_number(struct db *db, struct arena *a,
                                               const char *prefix,
                                               const char **prefix_out,
                                               int64_t *n, struct errinfo *ei);
+/* Mark invoice id void, merged into invoice into. */
+MUST_CHECK enum err store_invoice_merged(struct db *db, struct arena *a,
+                                         const char *account_id, const char *id,
+                                         const char *into, int64_t at_ms,
+                                         struct errinfo *ei);
 /* Write x's status, paid, tip, refunded amounts and paid/queued times. */
 MUST_CHECK enum err store_invoice_money(struct db *db, struct arena *a,
                                         const char *account_id,

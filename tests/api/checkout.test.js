@@ -416,3 +416,49 @@ test('void of a paid invoice the same day: card voided (no fee), cash back, stoc
   assert.equal(r.status, 201, r.text);
   assertError(await api('POST', `/v1/invoices/${inv2.id}/void`, { key: p.key, headers: { 'idempotency-key': key() }, body: {} }), 409, 'invoice_not_voidable');
 });
+
+test('merge: open invoices of one patient become one, priced as they were; the others void', async () => {
+  const p = await practice('Merge');
+  const a = await invoice(p, { lines: [{ item: p.botox.id, quantity: 1 }] });
+  const bDraft = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, patient: p.patient.id,
+    lines: [{ item: p.serum.id, quantity: 2, discount: { amount: 500 } }], discount: { percent_bps: 1000 } } });
+  assert.equal(bDraft.status, 201, bDraft.text);
+  const b = bDraft.body;
+  const before = (await api('GET', `/v1/patients/${p.patient.id}/balance`, { key: p.key })).body.owed;
+  const m = await api('POST', '/v1/invoices/merge', { key: p.key, body: { invoices: [a.id, b.id] } });
+  assert.equal(m.status, 201, m.text);
+  assert.equal(m.body.status, 'open');
+  assert.match(m.body.number, /^GLO-\d{6}$/);
+  assert.equal(m.body.total, a.total + b.total, 'owes exactly what the two did');
+  assert.equal(m.body.tax, a.tax + b.tax);
+  assert.deepEqual(m.body.lines.map((l) => [l.line, l.item, l.total]),
+    [[1, p.botox.id, a.lines[0].total], [2, p.serum.id, b.lines[0].total]]);
+  for (const id of [a.id, b.id]) {
+    const g = await getInvoice(p, id);
+    assert.deepEqual([g.status, g.merged_into], ['void', m.body.id]);
+  }
+  const after = (await api('GET', `/v1/patients/${p.patient.id}/balance`, { key: p.key })).body.owed;
+  assert.equal(after, before + b.total, 'the draft was not owed; now it is, in the merged invoice');
+  assert.equal((await payInvoice(p, m.body.id, { tenders: [{ method: 'check', amount: m.body.total, reference: '9' }] })).status, 201);
+});
+
+test('merge refuses invoices of two patients, paid ones, and bad input; nothing changes', async () => {
+  const p = await practice('Merge Rules');
+  const other = (await api('POST', '/v1/patients', { key: p.key, body: { first_name: 'Zed', last_name: 'Ray' } })).body;
+  const a = await invoice(p, { lines: [{ item: p.botox.id, quantity: 1 }] });
+  const b = await invoice(p, { lines: [{ item: p.botox.id, quantity: 1 }] });
+  const zr = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, patient: other.id, lines: [{ item: p.botox.id, quantity: 1 }] } });
+  const paid = await invoice(p, { lines: [{ item: p.botox.id, quantity: 1 }] });
+  assert.equal((await payInvoice(p, paid.id, { tenders: [{ method: 'check', amount: 100, reference: '1' }] })).status, 201);
+  const merge = (invoices) => api('POST', '/v1/invoices/merge', { key: p.key, body: { invoices } });
+  assertError(await merge([a.id, zr.body.id]), 422, 'invoices_not_mergeable', 'invoices[1]');
+  assertError(await merge([a.id, paid.id]), 422, 'invoices_not_mergeable', 'invoices[1]');
+  assertError(await merge([a.id, a.id]), 422, 'invoices_not_mergeable', 'invoices[1]');
+  assertError(await merge([a.id]), 400, undefined, 'invoices');
+  assertError(await merge([a.id, 42]), 400, 'parameter_invalid_type', 'invoices[1]');
+  assertError(await merge([a.id, 'inv_01m89v59x3ph82g72bdn8w60py']), 404, undefined, 'invoices[1]');
+  const stranger = await practice('Merge Stranger', { drawer: false });
+  assertError(await api('POST', '/v1/invoices/merge', { key: stranger.key, body: { invoices: [a.id, b.id] } }), 404);
+  for (const id of [a.id, b.id])
+    assert.deepEqual([(await getInvoice(p, id)).status, (await getInvoice(p, id)).merged_into], ['open', null]);
+});

@@ -149,4 +149,6 @@ ALTER TABLE invoices ADD COLUMN tip_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN tip_refunded_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN paid_at_ms BIGINT;
+-- A void invoice merged into another names it.
+ALTER TABLE invoices ADD COLUMN merged_into TEXT;
 ALTER TABLE invoice_lines ADD COLUMN refunded_quantity BIGINT NOT NULL DEFAULT 0;
