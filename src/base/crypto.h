@@ -4,9 +4,9 @@
  * Ids are "<prefix>_" followed by 26 Crockford base32 characters: 48 bits
  * of milliseconds then 80 random bits, so ids sort by creation time and
  * cannot be guessed. Within one process they are monotonic: an id made in
- * the same millisecond as the last one takes its random part plus one. Secrets are 32 random bytes in base32. Stored
- * credentials are SHA-256 hex digests of the secret; passwords use
- * Argon2id.
+ * the same millisecond as the last one takes its random part plus one. Secrets
+ * are 32 random bytes in base32. Stored credentials are SHA-256 hex digests of
+ * the secret; passwords use Argon2id.
  */
 #ifndef POISE_BASE_CRYPTO_H
 #define POISE_BASE_CRYPTO_H
@@ -52,5 +52,19 @@ bool password_verify(const char *stored_hash, const char *password);
 
 /* Wipe secret bytes so they do not linger in memory. */
 void secret_wipe(void *p, size_t len);
+
+/*
+ * Standard base64 (RFC 4648, padded, no line breaks) of len bytes of
+ * data; arena-owned and NUL-terminated, or NULL past the arena's cap.
+ */
+char *base64_encode(struct arena *a, const void *data, size_t len);
+
+/*
+ * Decode standard padded base64 b64 into *out (arena-owned, *len bytes,
+ * with a NUL after them). ERR_INVALID for anything but base64, ERR_LIMIT
+ * past the arena's cap.
+ */
+MUST_CHECK enum err base64_decode(struct arena *a, const char *b64,
+                                  unsigned char **out, size_t *len);
 
 #endif
