@@ -16,8 +16,10 @@
 /* Renderers shared by several handler files. */
 struct user;
 struct account;
+struct message;
 json_t *render_user(const struct user *u);
 json_t *render_account(const struct account *a);
+json_t *render_message(const struct message *m);
 
 /*
  * Match method and path. Returns the route, or NULL with *status_out 404

@@ -16,6 +16,7 @@
 const struct job_kind jobs_kinds[] = {
     {"idempotency_purge", idem_purge_run, 5},
     {"connection_fee", connection_fee_run, 10},
+    {"message_send", outbox_run, 3},
 };
 const size_t jobs_kind_count = sizeof(jobs_kinds) / sizeof(jobs_kinds[0]);
 
