@@ -102,7 +102,8 @@ unit: $(BUILD)/unit_tests
 checkstyle:
 	tools/checkstyle
 
-api-sqlite: $(BUILD)/poise-san
+# build/unit_tests renders the receipt sample tests/api/receipts.test.js reads.
+api-sqlite: $(BUILD)/poise-san $(BUILD)/unit_tests
 	POISE_TEST_ENGINE=sqlite POISE_BIN=$(BUILD)/poise-san \
 		$(NODE_TEST) tests/api/
 

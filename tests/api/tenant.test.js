@@ -101,6 +101,12 @@ const factories = {
   },
   payouts: async (acct) => (await settledDay(acct)).payout,
   disputes: async (acct) => (await settledDay(acct)).dispute,
+  messages: async (acct) => {
+    const inv = await factories.invoices(acct);
+    const r = await api('POST', `/v1/invoices/${inv}/send_receipt`, { key: acct.key, body: { email: 'patient@tenant.example' } });
+    assert.equal(r.status, 201, r.text);
+    return r.body.id;
+  },
   cash_drawers: async (acct) => {
     const clinic = await factories.clinics(acct);
     return (await api('POST', '/v1/cash_drawers', { key: acct.key, headers: idem(),
@@ -117,6 +123,7 @@ const validBodies = {
   '/v1/invoices/:id/change_provider': { provider: 'usr_00000000000000000000000000' },
   '/v1/cash_drawers/:id/movements': { direction: 'in', amount: 100, reason: 'change' },
   '/v1/cash_drawers/:id/close': { counted: 0 },
+  '/v1/invoices/:id/send_receipt': { email: 'patient@tenant.example' },
 };
 // Parameters other than the first ":id" in a path, resolved in the caller's own account.
 const ownParams = { clinic: 'clinics', card: 'cards' };
@@ -154,9 +161,11 @@ test('lists never show another account\'s objects', async () => {
   await factories.payments(a);
   await factories.card_readers(a);
   await factories.cash_drawers(a);
+  await factories.messages(a);
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
-    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/sandbox/v1/charges']) {
+    '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/v1/messages',
+    '/sandbox/v1/charges']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');
