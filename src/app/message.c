@@ -347,15 +347,18 @@ send_one(struct app_ctx *ctx, const struct message *m,
 
 /*
  * Record the attempt's outcome on m (attempt m->attempts): sent; or
- * failed for good after MESSAGE_ATTEMPTS_MAX; or queued for the next
- * attempt, whose job is enqueued.
+ * failed for good, after MESSAGE_ATTEMPTS_MAX or when the far side
+ * refused it for good; or queued for the next attempt, whose job is
+ * enqueued.
  */
 static enum err
 record_outcome(struct app_ctx *ctx, const struct job *job, struct message *m,
                const struct errinfo *why, struct errinfo *ei)
 {
     bool sent = why->message[0] == '\0';
-    bool give_up = !sent && m->attempts >= MESSAGE_ATTEMPTS_MAX;
+    bool refused = strcmp(why->code, "email_rejected") == 0 ||
+                   strcmp(why->code, "sms_rejected") == 0;
+    bool give_up = !sent && (refused || m->attempts >= MESSAGE_ATTEMPTS_MAX);
     enum err rc;
 
     m->status = sent ? "sent" : give_up ? "failed" : "queued";

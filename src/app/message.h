@@ -19,7 +19,9 @@
  * before anything is sent, the network call runs outside any transaction,
  * and the outcome is recorded under a second check of the lease. A failed
  * attempt schedules the next one (a new job) after app_job_backoff_ms;
- * after MESSAGE_ATTEMPTS_MAX attempts the message is failed. Delivery is
+ * after MESSAGE_ATTEMPTS_MAX attempts, or at once when the far side
+ * refuses it for good (an SMTP 5xx reply, an SMS provider's 4xx), the
+ * message is failed. Delivery is
  * at least once, not exactly once: a crash or lost answer after the far
  * side accepted the message but before we recorded it sends it again (see
  * gateway/sender.h for the headers that let the far side spot it).
@@ -37,7 +39,8 @@
 #define MESSAGE_BODY_MAX (64 * 1024)
 #define MESSAGE_SMS_BODY_MAX 1600
 #define MESSAGE_ATTACHMENT_NAME_MAX 100
-#define MESSAGE_ATTACHMENT_BYTES_MAX (4u << 20)
+/* Kept small: a delivery holds it about five times in the job's arena. */
+#define MESSAGE_ATTACHMENT_BYTES_MAX (1u << 20)
 
 enum message_channel {
     MESSAGE_EMAIL = 1,

@@ -75,8 +75,9 @@ local_time(struct arena *a, const char *tz, int64_t at_ms)
     if (utc) {
         time_t t = (time_t)(at_ms / 1000);
         struct tm tm;
+        struct tm *ok = gmtime_r(&t, &tm);
 
-        ASSERT(gmtime_r(&t, &tm) != NULL);
+        ASSERT(ok != NULL);
         f[0] = tm.tm_year + 1900;
         f[1] = tm.tm_mon;
         f[2] = tm.tm_mday;

@@ -142,8 +142,9 @@ mail_date(int64_t at_ms, char out[40])
                                        "Sep", "Oct", "Nov", "Dec"};
     time_t t = (time_t)(at_ms / 1000);
     struct tm tm;
+    struct tm *ok = gmtime_r(&t, &tm);
 
-    ASSERT(gmtime_r(&t, &tm) != NULL);
+    ASSERT(ok != NULL);
     ASSERT(tm.tm_wday >= 0 && tm.tm_wday < 7 && tm.tm_mon >= 0 &&
            tm.tm_mon < 12);
     snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
@@ -362,8 +363,11 @@ smtp_send(struct str text, const char *to, struct errinfo *ei)
     if (cc == CURLE_OUT_OF_MEMORY)
         return errinfo_set(ei, ERR_LIMIT, "limit", NULL,
                            "out of memory for an e-mail");
+    /* A 5xx reply is the server's final no (RFC 5321 4.2.1). */
     return errinfo_set(
-        ei, ERR_GATEWAY, "email_failed", NULL, "smtp: %s (last reply %ld)",
+        ei, ERR_GATEWAY,
+        code >= 500 && code <= 599 ? "email_rejected" : "email_failed", NULL,
+        "smtp: %s (last reply %ld)",
         errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc), code);
 }
 
@@ -426,6 +430,12 @@ sender_sms_send(struct arena *a, const char *key, const char *to,
                            config.timeout_ms);
     if (rc != ERR_OK && rc != ERR_GATEWAY)
         return rc;
+    /* A 4xx answer refuses this request for good, unless it asks us to
+     * slow down or come back (408, 429). */
+    if (resp.status >= 400 && resp.status <= 499 && resp.status != 408 &&
+        resp.status != 429)
+        return errinfo_set(ei, ERR_GATEWAY, "sms_rejected", NULL,
+                           "sms provider refused it: HTTP %ld", resp.status);
     if (resp.status < 200 || resp.status > 299)
         return errinfo_set(ei, ERR_GATEWAY, "sms_failed", NULL,
                            "sms provider answered HTTP %ld", resp.status);

@@ -79,10 +79,11 @@ MUST_CHECK enum err sender_mime(struct arena *a, const char *from,
                                 struct errinfo *ei);
 
 /*
- * Send m over SMTP as configured. ERR_GATEWAY (code "email_failed") with
- * the server's answer or the network error in ei; ERR_INVALID
- * ("email_not_configured") when this process has no SMTP set up;
- * ERR_LIMIT past the arena's cap.
+ * Send m over SMTP as configured. ERR_GATEWAY with the server's reply
+ * code or the network error in ei: code "email_rejected" when the server
+ * refused with a 5xx reply (permanent: retrying cannot help), else
+ * "email_failed"; ERR_INVALID ("email_not_configured") when this process
+ * has no SMTP set up; ERR_LIMIT past the arena's cap.
  */
 MUST_CHECK enum err sender_email_send(struct arena *a,
                                       const struct sender_email *m,
@@ -90,9 +91,9 @@ MUST_CHECK enum err sender_email_send(struct arena *a,
 
 /*
  * POST {"to": to, "body": body} to the SMS provider with the bearer
- * token and "Idempotency-Key: key". ERR_GATEWAY ("sms_failed") for a
- * non-2xx answer or no answer; ERR_INVALID ("sms_not_configured");
- * ERR_LIMIT.
+ * token and "Idempotency-Key: key". ERR_GATEWAY: "sms_rejected" for a 4xx
+ * answer other than 408 and 429 (permanent), "sms_failed" for any other
+ * non-2xx answer or none; ERR_INVALID ("sms_not_configured"); ERR_LIMIT.
  */
 MUST_CHECK enum err sender_sms_send(struct arena *a, const char *key,
                                     const char *to, const char *body,

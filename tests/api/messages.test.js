@@ -184,6 +184,28 @@ test('after 8 failed attempts the message is failed for good', async () => {
   assert.deepEqual(failed.body.data.map((y) => y.id), [m.id]);
 });
 
+test('a refusal retrying cannot change fails the message at once', async () => {
+  const p = await practice(api);
+  smtp.failNext(1, '550 5.1.1 mailbox unavailable', 'rcpt');
+  const e = (await sendReceipt(p, 'nobody@example.com')).body;
+  sms.failNext(1, 400);
+  const s = (await testMessage(p, { channel: 'sms', to: '+15125550111', body: 'x' })).body;
+  sms.failNext(1, 429);
+  const slow = (await testMessage(p, { channel: 'sms', to: '+15125550112', body: 'y' })).body;
+  await advance(p, 1);
+  const x = await message(p, e.id);
+  assert.deepEqual([x.status, x.attempts, x.next_attempt_at], ['failed', 1, null]);
+  assert.match(x.last_error, /550/);
+  const y = await message(p, s.id);
+  assert.deepEqual([y.status, y.attempts], ['failed', 1]);
+  assert.match(y.last_error, /HTTP 400/);
+  // 429 asks to come back later: retried.
+  const z = await message(p, slow.id);
+  assert.deepEqual([z.status, z.attempts], ['queued', 1]);
+  await advance(p, 60);
+  assert.equal((await message(p, slow.id)).status, 'sent');
+});
+
 test('not configured: messages stay queued in the outbox for demos and tests', async () => {
   const p = await practice(qapi, 'quiet');
   const r = await sendReceipt(p, 'ava@example.com', qapi);
