@@ -25,15 +25,18 @@
 #define MESSAGE_BYTES_MAX (16u << 20)
 #define CONNECT_TIMEOUT_MS_MAX 10000
 
+#define SETTING_MAX 512
+
+/* Start-up state: empty strings are settings not given. */
 static struct {
-    const char *smtp_url;
-    const char *smtp_from;
+    char smtp_url[SETTING_MAX];
+    char smtp_from[SETTING_MAX];
     char from_address[ADDRESS_MAX + 1]; /* the bare address of smtp_from */
-    const char *smtp_user;
-    const char *smtp_password;
+    char smtp_user[SETTING_MAX];
+    char smtp_password[SETTING_MAX];
     long use_ssl; /* CURLUSESSL_* */
-    const char *sms_url;
-    const char *sms_token;
+    char sms_url[SETTING_MAX];
+    char sms_token[SETTING_MAX];
     int timeout_ms;
 } config = {.use_ssl = CURLUSESSL_TRY, .timeout_ms = SENDER_TIMEOUT_MS_DEFAULT};
 
@@ -80,20 +83,43 @@ tls_mode(const char *s, long *out)
     return ERR_OK;
 }
 
-/* A process-lifetime copy of s (NULL or empty: NULL). */
-static const char *
-keep(const char *s)
+/* Copy s (NULL: empty) into setting, which has SETTING_MAX bytes. */
+static void
+put_setting(char *setting, const char *s)
 {
-    return s != NULL && s[0] != '\0' ? xstrdup(s) : NULL;
+    secret_wipe(setting, SETTING_MAX);
+    if (s != NULL)
+        snprintf(setting, SETTING_MAX, "%s", s);
+}
+
+/* The name of the first of c's settings too long to keep, or NULL. */
+static const char *
+too_long(const struct sender_config *c)
+{
+    const char *const values[] = {c->smtp_url,      c->smtp_from, c->smtp_user,
+                                  c->smtp_password, c->sms_url,   c->sms_token};
+    const char *const names[] = {"POISE_SMTP_URL",  "POISE_SMTP_FROM",
+                                 "POISE_SMTP_USER", "POISE_SMTP_PASSWORD",
+                                 "POISE_SMS_URL",   "POISE_SMS_TOKEN"};
+
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        if (values[i] != NULL && strlen(values[i]) >= SETTING_MAX)
+            return names[i];
+    }
+    return NULL;
 }
 
 enum err
 sender_configure(const struct sender_config *c, struct errinfo *ei)
 {
     char addr[ADDRESS_MAX + 1] = "";
+    const char *long_one = too_long(c);
     long use_ssl;
 
-    ASSERT(c != NULL);
+    if (long_one != NULL)
+        return errinfo_set(ei, ERR_INVALID, "parameter_invalid", long_one,
+                           "%s is longer than %d bytes", long_one,
+                           SETTING_MAX - 1);
     if (tls_mode(c->smtp_tls, &use_ssl) != ERR_OK)
         return errinfo_set(ei, ERR_INVALID, "parameter_invalid",
                            "POISE_SMTP_TLS",
@@ -104,14 +130,14 @@ sender_configure(const struct sender_config *c, struct errinfo *ei)
                            "POISE_SMTP_FROM",
                            "POISE_SMTP_FROM must be an address or "
                            "'Name <address>' on one line");
-    config.smtp_url = keep(c->smtp_url);
-    config.smtp_from = addr[0] != '\0' ? keep(c->smtp_from) : NULL;
+    put_setting(config.smtp_url, c->smtp_url);
+    put_setting(config.smtp_from, addr[0] != '\0' ? c->smtp_from : NULL);
     memcpy(config.from_address, addr, sizeof(addr));
-    config.smtp_user = keep(c->smtp_user);
-    config.smtp_password = keep(c->smtp_password);
+    put_setting(config.smtp_user, c->smtp_user);
+    put_setting(config.smtp_password, c->smtp_password);
     config.use_ssl = use_ssl;
-    config.sms_url = keep(c->sms_url);
-    config.sms_token = keep(c->sms_token);
+    put_setting(config.sms_url, c->sms_url);
+    put_setting(config.sms_token, c->sms_token);
     config.timeout_ms = c->timeout_ms > 0 ? c->timeout_ms
                                           : SENDER_TIMEOUT_MS_DEFAULT;
     return ERR_OK;
@@ -120,13 +146,13 @@ sender_configure(const struct sender_config *c, struct errinfo *ei)
 bool
 sender_has_email(void)
 {
-    return config.smtp_url != NULL && config.smtp_from != NULL;
+    return config.smtp_url[0] != '\0' && config.smtp_from[0] != '\0';
 }
 
 bool
 sender_has_sms(void)
 {
-    return config.sms_url != NULL;
+    return config.sms_url[0] != '\0';
 }
 
 /* ---- the MIME message ---- */
@@ -331,11 +357,9 @@ smtp_options(CURL *h, struct upload *u, struct curl_slist *rcpt, char *errbuf)
     curl_easy_setopt(h, CURLOPT_READDATA, u);
     curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    if (config.smtp_user != NULL) {
+    if (config.smtp_user[0] != '\0') {
         curl_easy_setopt(h, CURLOPT_USERNAME, config.smtp_user);
-        curl_easy_setopt(h, CURLOPT_PASSWORD,
-                         config.smtp_password != NULL ? config.smtp_password
-                                                      : "");
+        curl_easy_setopt(h, CURLOPT_PASSWORD, config.smtp_password);
     }
 }
 
@@ -412,14 +436,14 @@ sender_sms_send(struct arena *a, const char *key, const char *to,
     req.timeout_ms = config.timeout_ms;
     req.headers[0] = "Content-Type: application/json";
     req.headers[1] = arena_printf(a, "Idempotency-Key: %s", key);
-    req.headers[2] = config.sms_token != NULL
+    req.headers[2] = config.sms_token[0] != '\0'
                          ? arena_printf(a, "Authorization: Bearer %s",
                                         config.sms_token)
                          : NULL;
     req.body = text;
     req.body_len = len;
     if (text == NULL || req.headers[1] == NULL ||
-        (config.sms_token != NULL && req.headers[2] == NULL))
+        (config.sms_token[0] != '\0' && req.headers[2] == NULL))
         return errinfo_set(ei, ERR_LIMIT, "limit", NULL,
                            "out of memory for a text message");
     rc = httpc_send(a, &req, &resp, ei);

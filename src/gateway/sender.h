@@ -42,11 +42,13 @@ struct sender_config {
 };
 
 /*
- * Take c as the process's configuration (strings are copied). Call at
- * start-up before threads exist. E-mail counts as configured only with
- * both smtp_url and smtp_from, SMS with sms_url. ERR_INVALID, with the
- * configuration left unchanged, when a value is unusable (a From with a
- * line break or no address, an unknown smtp_tls).
+ * Take c as the process's configuration (strings are copied; NULL or ""
+ * is a setting not given). Call at start-up before threads exist. E-mail
+ * counts as configured only with both smtp_url and smtp_from, SMS with
+ * sms_url. ERR_INVALID, with the configuration left unchanged and the
+ * environment variable named in ei->param, when a value is unusable: a
+ * From with a line break or no address, an unknown smtp_tls, a string of
+ * 512 bytes or more.
  */
 MUST_CHECK enum err sender_configure(const struct sender_config *c,
                                      struct errinfo *ei);
