@@ -10,7 +10,8 @@ BASE_CFLAGS := -std=c17 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
 SAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -lcurl -licui18n -licuuc -lz -lpthread
+LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -lcurl -lhpdf -licui18n \
+	-licuuc -lz -lpthread
 
 # Node >= 20 runs two test files at once (one per core); older Node
 # (Debian 12 ships 18) lacks the flag and runs them one by one.
@@ -101,7 +102,8 @@ unit: $(BUILD)/unit_tests
 checkstyle:
 	tools/checkstyle
 
-api-sqlite: $(BUILD)/poise-san
+# build/unit_tests renders the receipt sample tests/api/receipts.test.js reads.
+api-sqlite: $(BUILD)/poise-san $(BUILD)/unit_tests
 	POISE_TEST_ENGINE=sqlite POISE_BIN=$(BUILD)/poise-san \
 		$(NODE_TEST) tests/api/
 

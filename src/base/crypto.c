@@ -180,3 +180,38 @@ secret_wipe(void *p, size_t len)
 {
     sodium_memzero(p, len);
 }
+
+char *
+base64_encode(struct arena *a, const void *data, size_t len)
+{
+    size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+    char *out = arena_alloc(a, cap);
+
+    ASSERT(data != NULL || len == 0);
+    if (out == NULL)
+        return NULL;
+    sodium_bin2base64(out, cap, data, len, sodium_base64_VARIANT_ORIGINAL);
+    ASSERT(strlen(out) + 1 == cap);
+    return out;
+}
+
+enum err
+base64_decode(struct arena *a, const char *b64, unsigned char **out,
+              size_t *len)
+{
+    size_t n = strlen(b64);
+    size_t cap = n / 4 * 3 + 1;
+    unsigned char *bin = arena_alloc(a, cap);
+    const char *end = NULL;
+
+    if (bin == NULL)
+        return ERR_LIMIT;
+    if (sodium_base642bin(bin, cap, b64, n, NULL, len, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != b64 + n)
+        return ERR_INVALID;
+    ASSERT(*len < cap);
+    bin[*len] = '\0';
+    *out = bin;
+    return ERR_OK;
+}

@@ -53,4 +53,18 @@ bool password_verify(const char *stored_hash, const char *password);
 /* Wipe secret bytes so they do not linger in memory. */
 void secret_wipe(void *p, size_t len);
 
+/*
+ * Standard base64 (RFC 4648, padded, no line breaks) of len bytes of
+ * data; arena-owned and NUL-terminated, or NULL past the arena's cap.
+ */
+char *base64_encode(struct arena *a, const void *data, size_t len);
+
+/*
+ * Decode standard padded base64 b64 into *out (arena-owned, *len bytes,
+ * with a NUL after them). ERR_INVALID for anything but base64, ERR_LIMIT
+ * past the arena's cap.
+ */
+MUST_CHECK enum err base64_decode(struct arena *a, const char *b64,
+                                  unsigned char **out, size_t *len);
+
 #endif

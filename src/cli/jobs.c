@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/message.h"
 #include "app/pos.h"
 #include "app/sandbox.h"
 #include "base/str.h"
@@ -84,6 +85,11 @@ cli_jobs(int argc, char **argv)
         return 1;
     app_gateways_configure();
     errinfo_clear(&ei);
+    if (app_messages_configure(&ei) != ERR_OK) {
+        fprintf(stderr, "poise: %s\n", ei.message);
+        store_close(s);
+        return 1;
+    }
     /* Jobs may reach the sandbox gateway; its events wait for the server. */
     if (app_sandbox_open(db, NULL, &ei) != ERR_OK) {
         fprintf(stderr, "poise: sandbox gateway: %s\n", ei.message);

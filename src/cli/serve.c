@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/message.h"
 #include "app/pos.h"
 #include "app/sandbox.h"
 #include "base/log.h"
@@ -151,6 +152,11 @@ run(const char *db, const char *host, int port, int threads, bool demo,
     int status;
 
     app_gateways_configure();
+    errinfo_clear(&ei);
+    if (app_messages_configure(&ei) != ERR_OK) {
+        fprintf(stderr, "poise: %s\n", ei.message);
+        return 1;
+    }
     /* One connection more for the jobs thread. */
     if (cli_open_store(db, threads + 3, &s) != 0)
         return 1;

@@ -82,6 +82,7 @@ struct resp {
     const char *text;       /* a non-JSON body (metrics), arena-owned */
     size_t text_len;
     const char *content_type; /* for text */
+    const char *disposition;  /* for text: Content-Disposition, or NULL */
     /* On failure, one more member of the error object ("payment"). */
     const char *error_name;
     json_t *error_value;

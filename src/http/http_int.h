@@ -16,6 +16,7 @@
 /* Renderers shared by several handler files. */
 struct user;
 struct account;
+struct message;
 json_t *render_user(const struct user *u);
 json_t *render_account(const struct account *a);
 struct invoice;
@@ -25,6 +26,7 @@ json_t *render_invoice(const struct invoice *v, const struct invoice_line *ls,
 /* The invoice's tenders and tips, added to its detail (h_checkout.c). */
 MUST_CHECK enum err render_invoice_payments(struct req *req, json_t *inv,
                                             const char *invoice_id);
+json_t *render_message(const struct message *m);
 
 /*
  * Match method and path. Returns the route, or NULL with *status_out 404

@@ -410,7 +410,9 @@ process(struct MHD_Connection *c, struct rstate *st)
         resp.status = http_status_of(rc);
     } else if (resp.text != NULL) {
         send_response(c, st, resp.status, resp.text, resp.text_len,
-                      resp.content_type, &resp, NULL, NULL);
+                      resp.content_type, &resp,
+                      resp.disposition != NULL ? "Content-Disposition" : NULL,
+                      resp.disposition);
     } else if (resp.body == NULL) {
         send_response(c, st, resp.status, "", 0, "application/json", &resp,
                       NULL, NULL);

@@ -35,4 +35,8 @@ MUST_CHECK enum err connection_fee_run(struct app_ctx *ctx,
 MUST_CHECK enum err connection_fee_enqueue(struct app_ctx *ctx,
                                            struct errinfo *ei);
 
+/* outbox.c: one delivery attempt of an outbox message. */
+MUST_CHECK enum err outbox_run(struct app_ctx *ctx, const struct job *job,
+                               struct errinfo *ei);
+
 #endif

@@ -11,11 +11,13 @@
 
 #include <time.h>
 
+#include "app/message.h"
 #include "base/assert.h"
 
 const struct job_kind jobs_kinds[] = {
     {"idempotency_purge", idem_purge_run, 5},
     {"connection_fee", connection_fee_run, 10},
+    {MESSAGE_JOB_KIND, outbox_run, 3},
 };
 const size_t jobs_kind_count = sizeof(jobs_kinds) / sizeof(jobs_kinds[0]);
 

@@ -46,12 +46,13 @@ function runCli(args, { db, input } = {}) {
 
 // Start a server on a fresh database; resolves to a handle with base URL,
 // the db URL and stop(), which asserts a clean, sanitizer-silent exit.
-async function startServer({ extraArgs = [], testHelpers = true } = {}) {
+// env adds variables to the server's environment (e.g. POISE_SMTP_URL).
+async function startServer({ extraArgs = [], testHelpers = true, env = {} } = {}) {
   const db = freshDatabase();
   const args = ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--threads', '4'];
   if (testHelpers) args.push('--test-helpers');
   const child = spawn(BIN, [...args, ...extraArgs], {
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' },
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

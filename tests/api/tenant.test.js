@@ -132,6 +132,12 @@ const factories = {
     assert.equal(r.status, 201, r.text);
     return r.body.id;
   },
+  messages: async (acct) => {
+    const inv = await factories.invoices(acct);
+    const r = await api('POST', `/v1/invoices/${inv}/send_receipt`, { key: acct.key, body: { email: 'patient@tenant.example' } });
+    assert.equal(r.status, 201, r.text);
+    return r.body.id;
+  },
   cash_drawers: async (acct) => {
     const clinic = await factories.clinics(acct);
     return (await api('POST', '/v1/cash_drawers', { key: acct.key, headers: idem(),
@@ -149,6 +155,7 @@ const validBodies = {
   '/v1/cash_drawers/:id/movements': { direction: 'in', amount: 100, reason: 'change' },
   '/v1/cash_drawers/:id/close': { counted: 0 },
   '/v1/membership_programs/:id/tiers': { name: 'Gold', monthly_fee: 1000 },
+  '/v1/invoices/:id/send_receipt': { email: 'patient@tenant.example' },
 };
 // Parameters other than the first ":id" in a path, resolved in the caller's own account.
 const ownParams = { clinic: 'clinics', card: 'cards' };
@@ -190,11 +197,12 @@ test('lists never show another account\'s objects', async () => {
   await factories.promotions(a);
   await factories.quick_buttons(a);
   await factories.memberships(a);
+  await factories.messages(a);
   await api('PATCH', '/v1/invoice_settings', { key: a.key, body: { disclaimer: 'Tenant A ' + a.accountId } });
   await settledDay(a);
   for (const p of ['/v1/clinics', '/v1/patients', '/v1/users', '/v1/api_keys', '/v1/audit_events', '/v1/services', '/v1/products', '/v1/categories',
     '/v1/invoices', '/v1/payments', '/v1/payouts', '/v1/disputes', '/v1/bank_accounts', '/v1/card_readers', '/v1/fee_statements', '/v1/merchant_accounts', '/v1/cash_drawers', '/v1/promotions', '/v1/quick_buttons', '/v1/invoice_settings', '/sandbox/v1/charges',
-    '/v1/financing_connections', '/v1/membership_programs', '/v1/memberships']) {
+    '/v1/financing_connections', '/v1/membership_programs', '/v1/memberships', '/v1/messages']) {
     const r = await api('GET', p + '?limit=100', { key: b.key });
     assert.equal(r.status, 200, p + ': ' + r.text);
     assert.ok(!r.text.includes(a.accountId) && !r.text.includes(a.userId), p + ' leaks nothing');

@@ -43,3 +43,29 @@ TEST(id_monotonic_within_a_millisecond)
     CHECK(strcmp(prev, id_new(a, "usr", ms + 1)) < 0);
     arena_free(a);
 }
+
+TEST(base64_round_trip)
+{
+    struct arena *a = arena_new(64 * 1024);
+    unsigned char bytes[256];
+    unsigned char *back;
+    size_t n = 0;
+    char *b64;
+
+    CHECK_RC(crypto_init(), ERR_OK);
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (unsigned char)(255 - i);
+    CHECK(strcmp(base64_encode(a, "Man", 3), "TWFu") == 0);
+    CHECK(strcmp(base64_encode(a, "Ma", 2), "TWE=") == 0);
+    CHECK(strcmp(base64_encode(a, "", 0), "") == 0);
+    for (size_t len = 0; len <= sizeof(bytes); len += 37) {
+        b64 = base64_encode(a, bytes, len);
+        CHECK(b64 != NULL);
+        CHECK_RC(base64_decode(a, b64, &back, &n), ERR_OK);
+        CHECK_I64((int64_t)n, (int64_t)len);
+        CHECK(memcmp(back, bytes, len) == 0);
+    }
+    CHECK_RC(base64_decode(a, "TWE", &back, &n), ERR_INVALID);
+    CHECK_RC(base64_decode(a, "TW!u", &back, &n), ERR_INVALID);
+    arena_free(a);
+}
