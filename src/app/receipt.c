@@ -14,6 +14,7 @@
 
 #include "app/invoice.h"
 #include "app/message.h"
+#include "app/settings.h"
 #include "base/assert.h"
 #include "core/contact.h"
 #include "store/checkouts.h"
@@ -276,12 +277,14 @@ static enum err
 render(struct app_ctx *ctx, const char *id, struct receipt *r,
        const unsigned char **pdf, size_t *len, struct errinfo *ei)
 {
+    struct invoice_settings s;
     enum err rc = app_receipt_load(ctx, id, r, ei);
 
+    if (rc == ERR_OK)
+        rc = app_invoice_settings_get(ctx, &s, ei);
     if (rc)
         return rc;
-    /* disclaimer: wired when invoice settings land */
-    return receipt_pdf_render(ctx->a, r, "", pdf, len, ei);
+    return receipt_pdf_render(ctx->a, r, s.disclaimer, pdf, len, ei);
 }
 
 static const char *

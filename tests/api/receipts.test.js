@@ -159,3 +159,38 @@ test('a quote and a draft print with their own titles', async () => {
   text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
   assert.match(text, /Draft invoice/);
 });
+
+test('a receipt paid through the API: tenders by brand and last 4, cash and change, tips per provider, the disclaimer', async () => {
+  const a = createAccount(server, 'Paid Receipt Practice');
+  const post = async (url, body) => {
+    const r = await api('POST', url, { key: a.key, headers: { 'idempotency-key': crypto.randomUUID() }, body });
+    assert.ok(r.status < 300, `${url}: ${r.text}`);
+    return r.body;
+  };
+  const clinic = await post('/v1/clinics', { name: 'Glow Uptown', tax_rate_bps: 825, timezone: 'America/Chicago' });
+  const svc = await post('/v1/services', { name: 'HydraFacial', price: 19900 });
+  const prov = await post('/v1/users', { email: `dr-${crypto.randomBytes(3).toString('hex')}@t.example`, name: 'Dr. Lee Park', role: 'provider' });
+  await post('/v1/pos_settings/activate', { gateway: 'sandbox', merchant_mode: 'single' });
+  await post('/v1/cash_drawers', { clinic: clinic.id, register: 'front-1', opening_float: 5000 });
+  const disc = await api('PATCH', '/v1/invoice_settings', { key: a.key, body: { disclaimer: 'All sales of skincare are final.' } });
+  assert.equal(disc.status, 200, disc.text);
+  const inv = await post('/v1/invoices', { clinic: clinic.id, provider: prov.id, lines: [{ item: svc.id, quantity: 1 }] });
+  const tok = await post('/sandbox/v1/tokens', { number: '4242424242424242', exp_month: 12, exp_year: 2031, cvc: '123' });
+  await post(`/v1/invoices/${inv.id}/payments`, { tenders: [
+    { method: 'card', amount: 15000, tip: 1500, token: tok.id },
+    { method: 'cash', amount: 6000, register: 'front-1' }] });
+  const res = await fetch(`${server.base}/v1/invoices/${inv.id}/receipt.pdf`, { headers: { authorization: `Bearer ${a.key}` } });
+  assert.equal(res.status, 200);
+  const pdf = path.join(dir, 'paid.pdf');
+  fs.writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  assert.match(text, /Visa ending in 4242\s+\$165\.00/);
+  assert.match(text, /Includes tip \$15\.00/);
+  assert.match(text, /Cash\s+\$49\.00/);
+  assert.match(text, /Cash received \$60\.00 · Change \$11\.00/);
+  assert.match(text, /Dr\. Lee Park\s+\$15\.00/);
+  assert.match(text, /Balance due\s+\$0\.00/);
+  assert.match(text, /All sales of skincare are final\./);
+  assert.match(text, /\bReceipt\s*$/m);
+  assert.doesNotMatch(text, /4242424242424242|\d{13,19}/);
+});
