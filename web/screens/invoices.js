@@ -586,3 +586,36 @@ function ItemSearch({ catalog, clinicId, inputRef, onAdd, autofocus }) {
     </div>
   </div>`;
 }
+
+// ---------------------------------------------------------------------------
+// A patient's invoices (the Invoices tab of the patient page).
+
+export function PatientInvoices({ patient }) {
+  const { tz } = useApp();
+  const pager = usePager(patient.id);
+  const list = useLoad((signal) => api('GET', '/v1/invoices', {
+    query: { patient: patient.id, limit: PAGE, starting_after: pager.after }, signal,
+  }), [patient.id, pager.after]);
+  const rows = list.data ? list.data.data : [];
+  const newHref = (kind) => `/invoices/new?patient=${encodeURIComponent(patient.id)}${kind ? '&kind=' + kind : ''}`;
+  return html`<div class="tab-pad">
+    ${!patient.archived && html`<div class="tab-actions">
+      <${Link} class="btn btn-secondary btn-sm" href=${newHref('quote')}>New quote<//>
+      <${Link} class="btn btn-primary btn-sm" href=${newHref('')}><${Icon} name="plus" size=${14} />New invoice<//></div>`}
+    <${ListState} state=${list} empty=${rows.length === 0} emptyIcon="receipt" rows=${3}
+      emptyText="No invoices yet" emptyHint="Invoices and quotes for this patient will appear here.">
+      <div class="table-wrap"><table class="table table-compact">
+        <thead><tr><th scope="col">Invoice</th><th scope="col">Status</th><th scope="col" class="num">Total</th>
+          <th scope="col" class="num">Due</th><th scope="col">Created</th></tr></thead>
+        <tbody>${rows.map((v) => html`<tr key=${v.id} class="row-link" onClick=${(e) => { if (!e.target.closest('a,button')) navigate('/invoices/' + v.id); }}>
+          <td class="nowrap"><${Link} href=${'/invoices/' + v.id} class="strong-link inv-no">${invoiceTitle(v)}<//></td>
+          <td><${InvoiceStatus} invoice=${v} /></td>
+          <td class="num">${money(v.total, v.currency)}</td>
+          <td class="num">${v.amount_due > 0 && isPayable(v) ? money(v.amount_due, v.currency) : html`<span class="muted">—</span>`}</td>
+          <td class="muted nowrap">${dateTime(v.created, tz)}</td>
+        </tr>`)}</tbody>
+      </table></div>
+      <${Pager} pager=${pager} hasMore=${list.data && list.data.has_more} lastId=${rows.length ? rows[rows.length - 1].id : null} label="invoices" />
+    <//>
+  </div>`;
+}
