@@ -140,8 +140,12 @@ function useSources(v) {
   const readers = useLoad((signal) => api('GET', '/v1/card_readers', { signal })
     .then((r) => r.data.filter((x) => x.clinic === v.clinic)), [v.clinic]);
   const drawers = useLoad(() => listAll('/v1/cash_drawers', { clinic: v.clinic, status: 'open' }), [v.clinic]);
-  return { cards: cards.data || [], readers: readers.data || [], drawers: drawers.data || [], drawersLoading: drawers.loading };
+  return { cards: cards.data || NONE, readers: readers.data || NONE, drawers: drawers.data || NONE, drawersLoading: drawers.loading };
 }
+
+// One empty list for "not loaded (yet)": effects that depend on a source
+// list must not see a new array on every render.
+const NONE = [];
 
 function TenderPanel({ invoice: v, users, onPaid, onStale }) {
   const c = v.currency;
@@ -169,11 +173,14 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
   useEffect(() => {
     const def = src.cards.find((x) => x.default) || src.cards[0];
     const regs = src.drawers.map((d) => d.register);
-    setPick((p) => ({
-      card: p.card || (def ? def.id : ''),
-      reader: p.reader || (src.readers[0] ? src.readers[0].id : ''),
-      register: p.register && regs.includes(p.register) ? p.register : (regs.includes(lastRegister()) ? lastRegister() : regs[0] || ''),
-    }));
+    setPick((p) => {
+      const next = {
+        card: p.card || (def ? def.id : ''),
+        reader: p.reader || (src.readers[0] ? src.readers[0].id : ''),
+        register: p.register && regs.includes(p.register) ? p.register : (regs.includes(lastRegister()) ? lastRegister() : regs[0] || ''),
+      };
+      return next.card === p.card && next.reader === p.reader && next.register === p.register ? p : next;
+    });
   }, [src.cards, src.readers, src.drawers]);
 
   const focusAmount = () => setTimeout(() => amountRef.current && amountRef.current.focus(), 0);
