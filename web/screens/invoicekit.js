@@ -8,7 +8,7 @@
 // the clerk types into integer minor units and formats what the server
 // sends; it never prices, discounts, taxes or rounds.
 import {
-  html, useState, useEffect, useRef, api, listAll, newKey, money, percent, parseDecimal, parseMoney,
+  html, useState, useEffect, useRef, listAll, newKey, money, percent, parseDecimal, parseMoney,
   moneyInput, bpsToPercentText, ROLE_LABEL,
 } from '../lib.js';
 import { Badge, Icon } from '../components.js';
