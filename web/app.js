@@ -20,12 +20,69 @@ import { PayoutsPage, PayoutPage, DisputesPage, DisputePage } from './screens/pa
 const CLINIC_KEY = 'poise.clinic';
 
 // ---------------------------------------------------------------------------
+// Screens loaded on first use, so that the first load of the app (the
+// patient list; issue 4's budget of 150 KB) does not carry them.
+
+let navigated = false; // a route change happened since the app started
+route.subscribe(() => { navigated = true; });
+
+function lazy(load, name) {
+  let Comp = null;
+  let pending = null;
+  function Lazy(props) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState(null);
+    useEffect(() => {
+      if (Comp) return;
+      pending = pending || load().then((m) => { Comp = m[name]; });
+      pending.then(() => {
+        setReady(true);
+        // As the shell does on navigation: the new page's heading gets the
+        // focus (it was not there when the shell looked for it).
+        requestAnimationFrame(() => {
+          const h1 = document.querySelector('#main h1');
+          const at = document.activeElement;
+          const left = !at || at === document.body || at.closest('.sidebar');
+          if (navigated && h1 && left && !document.querySelector('dialog[open]')) h1.focus({ preventScroll: true });
+        });
+      }).catch((e) => { pending = null; setError(e); });
+    }, []);
+    if (error) {
+      return html`<${Message} title="This screen didn't load" text="Check the connection, then reload the page." />`;
+    }
+    if (!Comp) return html`<div class="page" aria-busy="true"><span class="visually-hidden">Loading…</span></div>`;
+    return html`<${Comp} ...${props} />`;
+  }
+  Object.defineProperty(Lazy, 'name', { value: name });
+  return Lazy;
+}
+
+const invoices = () => import('./screens/invoices.js');
+const InvoicesPage = lazy(invoices, 'InvoicesPage');
+const InvoicePage = lazy(invoices, 'InvoicePage');
+const InvoiceNewPage = lazy(invoices, 'InvoiceNewPage');
+const InvoiceEditPage = lazy(invoices, 'InvoiceEditPage');
+const CheckoutPage = lazy(() => import('./screens/checkout.js'), 'CheckoutPage');
+const FrontDeskPage = lazy(() => import('./screens/frontdesk.js'), 'FrontDeskPage');
+const drawers = () => import('./screens/drawer.js');
+const DrawersPage = lazy(drawers, 'DrawersPage');
+const DrawerPage = lazy(drawers, 'DrawerPage');
+
+// ---------------------------------------------------------------------------
 // Routes: [pattern segments, component, least role, title].
 
 const ROUTES = [
   [['patients'], PatientsPage, 'front_desk', 'Patients'],
   [['patients', ':id'], PatientPage, 'front_desk', 'Patient'],
   [['catalog', ':tab'], CatalogPage, 'front_desk', 'Catalog'],
+  [['front-desk'], FrontDeskPage, 'front_desk', 'Front desk'],
+  [['invoices'], InvoicesPage, 'front_desk', 'Invoices'],
+  [['invoices', 'new'], InvoiceNewPage, 'front_desk', 'New invoice'],
+  [['invoices', ':id'], InvoicePage, 'front_desk', 'Invoice'],
+  [['invoices', ':id', 'edit'], InvoiceEditPage, 'front_desk', 'Edit invoice'],
+  [['invoices', ':id', 'checkout'], CheckoutPage, 'front_desk', 'Checkout'],
+  [['cash-drawer'], DrawersPage, 'front_desk', 'Cash drawer'],
+  [['cash-drawer', ':id'], DrawerPage, 'front_desk', 'Cash drawer'],
   [['payments', 'new'], TakePaymentPage, 'front_desk', 'Take payment'],
   [['payments'], PaymentsPage, 'front_desk', 'Payments'],
   [['payments', ':id'], PaymentPage, 'front_desk', 'Payment'],
@@ -57,9 +114,12 @@ function match(pathname) {
 
 const NAV = [
   { href: '/patients', label: 'Patients', icon: 'patients', role: 'front_desk', prefix: '/patients' },
+  { href: '/front-desk', label: 'Front desk', icon: 'inbox', role: 'front_desk', prefix: '/front-desk' },
+  { href: '/invoices', label: 'Invoices', icon: 'receipt', role: 'front_desk', prefix: '/invoices' },
   { href: '/catalog/services', label: 'Catalog', icon: 'catalog', role: 'front_desk', prefix: '/catalog' },
   { href: '/payments/new', label: 'Take payment', icon: 'terminal', role: 'front_desk', prefix: '/payments/new' },
   { href: '/payments', label: 'Payments', icon: 'card', role: 'front_desk', prefix: '/payments' },
+  { href: '/cash-drawer', label: 'Cash drawer', icon: 'cash', role: 'front_desk', prefix: '/cash-drawer' },
   { href: '/payouts', label: 'Payouts', icon: 'bank', role: 'admin', prefix: '/payouts' },
   { href: '/disputes', label: 'Disputes', icon: 'flag', role: 'admin', prefix: '/disputes' },
   { href: '/users', label: 'Users', icon: 'users', role: 'admin', prefix: '/users' },

@@ -129,6 +129,8 @@ export function newKey() {
 // api('GET', '/v1/patients', {query}) / api('POST', path, {body, key}).
 // key: an Idempotency-Key to reuse across retries of one logical request
 // (a form keeps one while it is open); otherwise a fresh one per POST.
+// key: false sends none, for a POST that changes nothing (the invoice
+// preview: a stored replay of every keystroke's prices serves no one).
 export async function api(method, path, opts = {}) {
   const headers = { Accept: 'application/json' };
   let url = path;
@@ -147,7 +149,7 @@ export async function api(method, path, opts = {}) {
     const t = csrf.get();
     if (t) headers['X-CSRF-Token'] = t;
   }
-  if (method === 'POST') headers['Idempotency-Key'] = opts.key || newKey();
+  if (method === 'POST' && opts.key !== false) headers['Idempotency-Key'] = opts.key || newKey();
   let res;
   try {
     res = await fetch(url, { method, headers, body, credentials: 'same-origin', signal: opts.signal });

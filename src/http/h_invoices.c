@@ -304,6 +304,7 @@ render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
         json_put(o, "finalized", json_null());
     render_time(o, "paid", v->paid_at_ms);
     json_put(o, "merged_into", json_str_or_null(v->merged_into));
+    render_time(o, "queued", v->queued_at_ms);
     render_time(o, "created", v->created_at_ms);
     render_time(o, "updated", v->updated_at_ms);
     return o;
@@ -533,12 +534,8 @@ h_front_desk_queue(struct req *req, struct resp *resp)
     if (rc)
         return rc;
     json_t *data = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = render_invoice(&vs[i], NULL, 0);
-
-        render_time(o, "queued", vs[i].queued_at_ms);
-        (void)json_array_append_new(data, o);
-    }
+    for (size_t i = 0; i < n; i++)
+        (void)json_array_append_new(data, render_invoice(&vs[i], NULL, 0));
     resp_list(resp, data, false);
     return ERR_OK;
 }

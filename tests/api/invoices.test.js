@@ -148,8 +148,10 @@ test('a draft changes and is priced again; the front-desk queue; quotes convert;
   assert.equal(u2.body.discount_total, 0);
   assertError(await api('PATCH', `/v1/invoices/${d.id}`, { key: p.key, body: { lines: [] } }), 400, undefined, 'lines');
   // The provider sends it to the front desk; it waits in the clinic's queue.
+  assert.equal(d.queued, null, 'not at the desk before it is sent');
   const sent = await api('POST', `/v1/invoices/${d.id}/send_to_front_desk`, { key: p.key });
   assert.equal(sent.status, 200, sent.text);
+  assert.ok(sent.body.queued > 0, 'the invoice says since when it waits at the desk');
   const queue = await api('GET', `/v1/front_desk_queue?clinic=${p.clinic.id}`, { key: p.key });
   assert.ok(queue.body.data.some((x) => x.id === d.id && x.queued > 0));
   assertError(await api('GET', '/v1/front_desk_queue', { key: p.key }), 400, 'parameter_missing', 'clinic');

@@ -3,13 +3,16 @@
 
 const { test, expect, USERS, navLink, signIn } = require('./fixtures');
 
-const ALL = ['Patients', 'Catalog', 'Users', 'Clinics', 'Audit log', 'POS settings'];
+const ALL = ['Patients', 'Front desk', 'Invoices', 'Catalog', 'Cash drawer', 'Users', 'Clinics', 'Audit log', 'POS settings'];
+// Checkout is everyone's work: providers check out too, and cash tenders
+// need an open drawer whoever takes them.
+const CHECKOUT = ['Front desk', 'Invoices', 'Cash drawer'];
 
 const CASES = [
   { role: 'head_admin', sees: ALL },
-  { role: 'admin', sees: ['Patients', 'Catalog', 'Users', 'Clinics', 'Audit log'] },
-  { role: 'provider', sees: ['Patients', 'Catalog'] },
-  { role: 'front_desk', sees: ['Patients', 'Catalog'] },
+  { role: 'admin', sees: ['Patients', 'Catalog', ...CHECKOUT, 'Users', 'Clinics', 'Audit log'] },
+  { role: 'provider', sees: ['Patients', 'Catalog', ...CHECKOUT] },
+  { role: 'front_desk', sees: ['Patients', 'Catalog', ...CHECKOUT] },
 ];
 
 for (const { role, sees } of CASES) {

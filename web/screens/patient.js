@@ -1,7 +1,8 @@
 // One patient: details, edit, archive/restore (admin), and the tabs that
 // later capabilities fill (invoices, payments, cards, wallet, memberships,
-// gift cards). Cards on file are live (cards.js); the other tabs show their
-// empty state until their capability lands, never sample data.
+// gift cards). Invoices (invoices.js, loaded when the tab shows) and cards
+// on file (cards.js) are live; the other tabs show their empty state until
+// their capability lands, never sample data.
 import {
   html, useState, useEffect, api, useApp, useLoad, toast, phone, calendarDate, dateOnly, atLeast,
   queryParam, setQueryParam,
@@ -74,7 +75,8 @@ export function PatientPage({ id }) {
       </section>
       <section class="card activity" aria-label="Activity">
         <${Tabs} label="Patient activity" value=${tab} onChange=${(t) => setQueryParam('tab', t === 'invoices' ? null : t)}
-          tabs=${TABS.map((t) => ({ id: t.id, label: t.label, render: () => (t.id === 'cards' ? html`<${PatientCards} patient=${patient} />` : html`<div class="state state-empty state-flat">
+          tabs=${TABS.map((t) => ({ id: t.id, label: t.label, render: () => (t.id === 'cards' ? html`<${PatientCards} patient=${patient} />`
+            : t.id === 'invoices' ? html`<${InvoicesTab} patient=${patient} />` : html`<div class="state state-empty state-flat">
             <span class="state-icon"><${Icon} name=${t.icon} size=${22} /></span>
             <p class="state-title">${t.empty}</p><p class="state-text">${t.hint}</p></div>`) }))} />
       </section>
@@ -88,4 +90,15 @@ export function PatientPage({ id }) {
       message="The patient returns to the patient list and search."
       onConfirm=${restore} onClose=${() => setDialog(null)} />`}
   </div>`;
+}
+
+// The invoices module is the invoice screens': loaded when the tab first
+// shows, not with the app.
+function InvoicesTab({ patient }) {
+  const [mod, setMod] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => { import('./invoices.js').then(setMod).catch(setError); }, []);
+  if (error) return html`<div class="state state-error" role="alert"><p class="state-title">Couldn't load the invoices</p><p class="state-text">${error.message}</p></div>`;
+  if (!mod) return html`<div class="state state-loading" aria-busy="true"><span class="visually-hidden">Loading…</span><div class="skeleton-row"><span></span><span></span><span></span></div></div>`;
+  return html`<${mod.PatientInvoices} patient=${patient} />`;
 }
