@@ -159,6 +159,7 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
   const [adding, setAdding] = useState(false);
   const [paying, setPaying] = useState(false);
   const [payError, setPayError] = useState(null); // {message, tender, busy, unknown}
+  const [waiting, setWaiting] = useState(null); // a reader waiting for the card
   const [split, setSplit] = useState(() => ({ mode: 'equal', rows: v.provider ? [{ provider: v.provider, share: '' }] : [] }));
   const attempt = useAttempt();
   const amountRef = useRef(null);
@@ -212,9 +213,10 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
     if (tip == null) errs.tip = 'Enter the tip as an amount, or leave it empty.';
     const t = { uid: uid('tn'), method, amount, tip };
     if (method === 'cash') {
-      const received = draft.received.trim() === '' ? amount : parseMoney(draft.received, c);
+      // Handed over: the amount and its tip, or what the clerk typed.
+      const received = draft.received.trim() === '' ? (amount || 0) + (tip || 0) : parseMoney(draft.received, c);
       if (received == null) errs.received = 'Enter the cash handed over.';
-      else if (amount != null && received < amount) errs.received = 'The cash received is less than the amount.';
+      else if (amount != null && received < amount + (tip || 0)) errs.received = 'The cash received is less than the amount and its tip.';
       if (!pick.register) errs.register = 'No cash drawer is open at this clinic: open one first.';
       Object.assign(t, { received, register: pick.register, label: `Cash · register ${pick.register}` });
     } else if (method === 'check' || method === 'external') {
@@ -228,7 +230,7 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
     } else if (cardFrom === 'reader') {
       const reader = src.readers.find((x) => x.id === pick.reader);
       if (!reader) errs.reader = 'No card reader is registered at this clinic.';
-      else Object.assign(t, { reader: reader.id, label: `Card on ${reader.label}` });
+      else Object.assign(t, { reader: reader.id, serial: reader.serial_number, label: `Card on ${reader.label}` });
     }
     if (Object.keys(errs).length) return { errs };
     if (method === 'card' && cardFrom === 'keyed') {
@@ -269,11 +271,13 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
   const wire = (t) => {
     const o = { method: t.method, amount: t.amount };
     if (t.tip > 0) o.tip = t.tip;
-    if (t.method === 'cash') Object.assign(o, { received: t.received, register: t.register });
+    // Cash: the API's amount is what was handed over (tip included); what
+    // is beyond the invoice's due comes back as change_due.
+    if (t.method === 'cash') Object.assign(o, { amount: t.received, register: t.register });
     else if (t.method === 'check' || t.method === 'external') o.reference = t.reference;
     else if (t.token) o.token = t.token;
     else if (t.card) o.card = t.card;
-    else if (t.reader) o.reader = t.reader;
+    else if (t.payment) o.payment = t.payment;
     return o;
   };
 
@@ -281,11 +285,18 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
   const pay = async () => {
     if (paying || adding || tenders.length === 0) return;
     if (tipTotal > 0 && tipSplit.error) { setPayError({ message: tipSplit.error }); return; }
-    const body = { tenders: tenders.map(wire) };
-    if (tipTotal > 0) body.tip_split = tipSplit.value;
     setPaying(true);
     setPayError(null);
     try {
+      // A reader tender is a payment the patient authorizes on the reader
+      // first (held, not captured); the checkout then captures it.
+      for (const [i, t] of tenders.entries()) {
+        t.index = i;
+        if (t.reader && !t.payment) t.payment = await readerHold(v, t, setWaiting);
+      }
+      setWaiting(null);
+      const body = { tenders: tenders.map(wire) };
+      if (tipTotal > 0) body.tips = tipSplit.value;
       const r = await api('POST', `/v1/invoices/${v.id}/payments`, { body, key: attempt.key(JSON.stringify(body)) });
       attempt.settle(null);
       rememberRegister(pick.register || lastRegister());
@@ -293,6 +304,7 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
       onPaid(r);
     } catch (e) {
       attempt.settle(e);
+      setWaiting(null);
       setPayError(payErrorOf(e));
     } finally { setPaying(false); }
   };
@@ -342,6 +354,10 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
         <div class="tender-add"><${Button} type="submit" busy=${adding} icon="plus">Add ${METHODS.find((m) => m.id === method).label.toLowerCase()} tender<//></div>
       </form>`}
       ${tipTotal > 0 && html`<${TipSplit} invoice=${v} tip=${tipTotal} split=${split} setSplit=${setSplit} parsed=${tipSplit} users=${users} />`}
+      ${waiting && html`<div class="callout" role="status"><span class="spinner" aria-hidden="true"></span>
+        <div><p class="strong">Waiting for the card on ${waiting.label}</p>
+        <p class="msg">${money(waiting.amount, c)}: the patient taps, inserts or swipes.</p>
+        <${Button} size="sm" onClick=${() => tapSandbox(waiting)}>Tap a test card (sandbox gateway)<//></div></div>`}
       ${payError && html`<div class=${payError.busy ? 'callout callout-warn' : 'decline'} role="alert">
         <${Icon} name="alert" size=${20} />
         <div><p class="strong">${payError.title}</p><p class="msg">${payError.message}</p></div>
@@ -355,6 +371,31 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
       ${left < 0 && html`<p class="small muted pay-note">The tenders are more than what is due; Poise refuses to overpay an invoice (cash over the amount comes back as change).</p>`}
     </div>
   </section>`;
+}
+
+// Send amount + tip to the reader as a hold and wait until the card is
+// presented: the payment id, or a thrown API error.
+async function readerHold(v, t, setWaiting) {
+  const amount = t.amount + (t.tip || 0);
+  const p = await api('POST', `/v1/card_readers/${t.reader}/process_payment`, {
+    body: { payment: { amount, currency: v.currency, patient: v.patient || null, capture: false } } });
+  setWaiting({ label: t.label.replace(/^Card on /, ''), amount, reader: t.reader, serial: t.serial });
+  for (;;) {
+    const g = await api('GET', `/v1/payments/${p.id}`);
+    if (g.status === 'requires_capture') return g.id;
+    if (g.status === 'failed' || g.status === 'canceled') {
+      const err = new Error(g.failure_message || 'The card was declined on the reader.');
+      Object.assign(err, { status: 402, code: g.failure_code || 'card_declined', param: `tenders[${t.index}]` });
+      throw err;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+// The sandbox's reader: present Visa 4242 (what a patient's tap would do).
+function tapSandbox(w) {
+  return api('POST', `/sandbox/v1/readers/${encodeURIComponent(w.serial)}/present_card`,
+    { body: { number: '4242424242424242' } }).catch(() => {});
 }
 
 // What a failed payment means to the clerk.

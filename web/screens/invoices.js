@@ -12,6 +12,7 @@ import {
   currencySymbol,
 } from '../components.js';
 import { PatientPicker, PatientName, usePatientNames, patientById, Detail } from './paykit.js';
+import { PaymentsCard, RefundDialog, ReceiptDialog } from './invoicepay.js';
 import {
   InvoiceStatus, INVOICE_STATUS_OPTIONS, invoiceTitle, isEditable, isPayable, isQueued, useUsers, ProviderSelect,
   providerOptions, useCatalog, searchCatalog, stockAt, discountForm, parseDiscount, discountLabel,
@@ -143,7 +144,10 @@ export function InvoicePage({ id }) {
     } finally { setBusy(null); }
   };
   const admin = atLeast(role, 'admin');
-  const canVoid = admin && (v.status === 'open' || v.status === 'draft') && v.amount_paid === 0;
+  const canVoid = admin && (((v.status === 'open' || v.status === 'draft') && v.amount_paid === 0) ||
+    ((v.status === 'paid' || v.status === 'partially_paid') && !v.amount_refunded));
+  const canRefund = ['paid', 'partially_paid', 'partially_refunded'].includes(v.status) && v.amount_paid > (v.amount_refunded || 0);
+  const printable = v.kind === 'invoice' && v.status !== 'draft';
   const canSend = isPayable(v) && !isQueued(v);
   const canChangeProvider = v.status !== 'void' && v.status !== 'refunded';
 
@@ -156,6 +160,10 @@ export function InvoicePage({ id }) {
         ${isEditable(v) && html`<${Button} variant="ghost" class="btn-danger-text" onClick=${() => setDialog('delete')}>Delete<//>`}
         ${canVoid && html`<${Button} variant="ghost" class="btn-danger-text" onClick=${() => setDialog('void')}>Void<//>`}
         ${isEditable(v) && html`<${Link} class="btn btn-secondary" href=${`/invoices/${v.id}/edit`}>Edit<//>`}
+        ${printable && html`<a class="btn btn-secondary" href=${`/v1/invoices/${v.id}/receipt.pdf`} target="_blank" rel="noopener">
+          <${Icon} name="receipt" size=${16} />${v.status === 'paid' ? 'Print receipt' : 'Print'}</a>`}
+        ${printable && html`<${Button} onClick=${() => setDialog('email')}>E-mail receipt<//>`}
+        ${canRefund && html`<${Button} onClick=${() => setDialog('refund')}>Refund<//>`}
         ${canSend && html`<${Button} busy=${busy === 'send'} icon="inbox"
           onClick=${() => act('send', 'send_to_front_desk', `Sent to the front desk${clinic ? ' of ' + clinic.name : ''}`)}>Send to front desk<//>`}
         ${v.status === 'quote' && html`<${Button} busy=${busy === 'convert'}
@@ -185,6 +193,9 @@ export function InvoicePage({ id }) {
         </dl>
       </section>
     </div>
+    <${PaymentsCard} invoice=${v} users=${users} />
+    ${dialog === 'refund' && html`<${RefundDialog} invoice=${v} onClose=${() => setDialog(null)} onDone=${done} />`}
+    ${dialog === 'email' && html`<${ReceiptDialog} invoice=${v} onClose=${() => setDialog(null)} onDone=${done} />`}
     ${dialog === 'finalize' && html`<${ConfirmDialog} title=${v.kind === 'quote' ? 'Finalize this quote?' : 'Finalize this invoice?'}
       confirmLabel="Finalize"
       message=${`It takes the next invoice number of ${clinic ? clinic.name : 'its clinic'} and can no longer be edited; it can then be paid.`}
@@ -195,7 +206,9 @@ export function InvoicePage({ id }) {
       onConfirm=${async () => { await api('DELETE', `/v1/invoices/${v.id}`); toast('Deleted'); navigate('/invoices', { replace: true }); }}
       onClose=${() => setDialog(null)} />`}
     ${dialog === 'void' && html`<${ConfirmDialog} title="Void this invoice?" danger confirmLabel="Void invoice"
-      message=${`Nothing was paid on it. It keeps its number${v.number ? ' ' + v.number : ''}, leaves the front desk, and can no longer be paid.`}
+      message=${v.amount_paid > 0
+        ? 'Every payment is reversed: cards are voided (no fee) while they have not settled, cash comes back out of the drawer, products go back on the shelf. A settled card is refused: refund instead.'
+        : `Nothing was paid on it. It keeps its number${v.number ? ' ' + v.number : ''}, leaves the front desk, and can no longer be paid.`}
       onConfirm=${async () => { await api('POST', `/v1/invoices/${v.id}/void`); done('Invoice voided'); }}
       onClose=${() => setDialog(null)} />`}
     ${dialog === 'provider' && html`<${ProviderDialog} invoice=${v} users=${users.list} onClose=${() => setDialog(null)}
@@ -227,6 +240,7 @@ export function InvoiceLines({ invoice: v, compact }) {
         { label: 'Tax', amount: v.tax },
         { label: 'Total', amount: v.total, strong: true },
         v.amount_paid > 0 && { label: 'Paid', amount: v.amount_paid, minus: true },
+        v.amount_refunded > 0 && { label: 'Refunded', amount: v.amount_refunded },
         v.status !== 'quote' && v.status !== 'void' && { label: 'Amount due', amount: v.amount_due, strong: true, key: 'due' },
       ]} />
     </div>`;
