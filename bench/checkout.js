@@ -7,7 +7,9 @@
 // latency is the whole checkout's (both requests).
 //
 // Usage: node bench/checkout.js BASE_URL API_KEY SECONDS CONNS [COUNT]
-//   With COUNT, run exactly COUNT checkouts instead (for counting fsyncs).
+//   With COUNT, run exactly COUNT checkouts one at a time instead, for
+//   counting syncs: after the set-up it prints "ready" and waits for a line
+//   on stdin before it starts.
 // Prints one JSON line: {checkouts, seconds, per_s, p50_ms, p99_ms, errors}.
 // Set-up (a clinic at 8.25% tax, 3 services, POS on the sandbox, an open
 // drawer at register "front-1", one card token per checkout) is done
@@ -90,6 +92,11 @@ function pct(sorted, p) {
 async function main() {
   // Tokens: a generous guess of what the run can use (they are cheap).
   const s = await setup(count || Math.max(2000, seconds * 1500));
+  if (count) {
+    process.stdout.write('ready\n');
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+    process.stdin.pause();
+  }
   const lat = [];
   let errors = 0;
   let done = 0;
