@@ -30,6 +30,10 @@ UNIT_SRCS := $(shell find tests/unit -name '*.c' 2>/dev/null | sort)
 REL_OBJS := $(patsubst %.c,$(BUILD)/rel/%.o,$(SRCS) $(GEN))
 SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(SRCS) $(GEN))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(UNIT_SRCS) $(LIB_SRCS) $(GEN))
+# The pricing engine's fuzz target needs only base and core.
+FUZZ_LIB := $(filter src/base/% src/core/%,$(LIB_SRCS))
+FUZZ_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,tests/fuzz/pricing_fuzz.c \
+	tests/fuzz/driver.c $(FUZZ_LIB))
 
 # The web app: web/ plus Preact and htm from the npm lockfile, copied as
 # ES modules (the hooks module imports "preact" by name: point it at the
@@ -49,7 +53,7 @@ $(BUILD)/web/.built: $(WEB_SRCS) node_modules/.package-lock.json
 web: $(BUILD)/web/.built
 
 .PHONY: all run test deps web unit api api-sqlite api-pg checkstyle lint-openapi \
-	bench bench-quick e2e crash crash-quick clean format
+	bench bench-quick e2e crash crash-quick clean format fuzz fuzz-quick
 
 all: $(BUILD)/poise
 
@@ -81,6 +85,23 @@ $(BUILD)/poise-san: $(SAN_OBJS)
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
 
+# The pricing fuzz target with its plain driver (random inputs, corpus
+# files), under ASan and UBSan: a short run is part of `make test`.
+$(BUILD)/fuzz_pricing: $(FUZZ_OBJS)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-quick: $(BUILD)/fuzz_pricing
+	$(BUILD)/fuzz_pricing -runs=200000
+
+# Coverage-guided fuzzing with libFuzzer (needs clang): make fuzz FUZZ_TIME=300
+FUZZ_TIME ?= 60
+fuzz:
+	@mkdir -p $(BUILD)/fuzz-corpus
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz_pricing_lf \
+		tests/fuzz/pricing_fuzz.c $(FUZZ_LIB) $(LIBS)
+	$(BUILD)/fuzz_pricing_lf -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz-corpus
+
 # The first of the two README commands: build, migrate, load the demo
 # practice on first run, serve on http://127.0.0.1:8080.
 run: deps $(BUILD)/poise web
@@ -91,8 +112,8 @@ run: deps $(BUILD)/poise web
 test:
 	@scripts/deps
 	@$(MAKE) --no-print-directory -j2 all web $(BUILD)/poise-san \
-		$(BUILD)/unit_tests
-	@$(MAKE) --no-print-directory unit checkstyle lint-openapi api-sqlite \
+		$(BUILD)/unit_tests $(BUILD)/fuzz_pricing
+	@$(MAKE) --no-print-directory unit fuzz-quick checkstyle lint-openapi api-sqlite \
 		api-pg crash-quick e2e bench-quick
 	@echo "make test: all passed"
 

@@ -755,3 +755,151 @@ TEST(pricing_property_random_invoices)
     CHECK(promoted > PROPERTY_CASES / 10);
     CHECK(split > PROPERTY_CASES / 10);
 }
+
+/* ---- property test: refunds of random invoices ---- */
+
+/* An invoice paid by nt tenders, being refunded. */
+struct refund_sim {
+    const struct pricing_line *ls;
+    const struct pricing_line_result *r;
+    size_t lines;
+    int64_t total, tip; /* net + tax, tips */
+    int64_t left_q[PROPERTY_LINES];
+    size_t nt;
+    int64_t room[4], tiproom[4]; /* what each tender has left */
+    int64_t refunded, tip_refunded;
+};
+
+/* Pay the invoice with 1..4 tenders in random proportions. */
+static int
+sim_pay(uint64_t *seed, struct refund_sim *m)
+{
+    int64_t w[4];
+
+    m->nt = (size_t)pick(seed, 1, 4);
+    for (size_t k = 0; k < m->nt; k++) /* weights, with room for all */
+        w[k] = pick(seed, 1, 100) * (m->total + m->tip + 1);
+    if (pricing_allocate(m->total, w, m->nt, m->room) != ERR_OK ||
+        pricing_allocate(m->tip, w, m->nt, m->tiproom) != ERR_OK)
+        return 1;
+    for (size_t i = 0; i < m->lines; i++)
+        m->left_q[i] = m->ls[i].quantity;
+    return 0;
+}
+
+/* Net + tax of a random refund step: units of a line, or an amount. */
+static int64_t
+sim_amount(uint64_t *seed, struct refund_sim *m, int step)
+{
+    size_t i = (size_t)pick(seed, 0, (int64_t)m->lines - 1);
+    int64_t whole = m->ls[i].quantity;
+    int64_t done = whole - m->left_q[i];
+    int64_t q, amount;
+
+    if (step >= 6) /* what is left, as an amount */
+        return m->total - m->refunded;
+    if (pick(seed, 0, 1))
+        return pick(seed, 1, m->total - m->refunded);
+    if (m->left_q[i] == 0)
+        return 0;
+    q = pick(seed, 1, m->left_q[i]);
+    amount = pricing_prorate(m->r[i].net_minor, done + q, whole) -
+             pricing_prorate(m->r[i].net_minor, done, whole) +
+             pricing_prorate(m->r[i].tax_minor, done + q, whole) -
+             pricing_prorate(m->r[i].tax_minor, done, whole);
+    if (m->refunded + amount > m->total)
+        return 0; /* beyond what is left after amounts: refused (422) */
+    m->left_q[i] -= q;
+    return amount;
+}
+
+/*
+ * Refund amount, its tip as the share of what is refunded, over what each
+ * tender has left; 0 when every check held.
+ */
+static int
+sim_refund(struct refund_sim *m, int64_t amount)
+{
+    int64_t part[4], tippart[4], tip;
+
+    if (amount < 0 || m->refunded + amount > m->total)
+        return 1;
+    m->refunded += amount;
+    tip = pricing_prorate(m->tip, m->refunded, m->total) - m->tip_refunded;
+    m->tip_refunded += tip;
+    if (pricing_allocate(amount, m->room, m->nt, part) != ERR_OK ||
+        pricing_allocate(tip, m->tiproom, m->nt, tippart) != ERR_OK)
+        return 2;
+    for (size_t k = 0; k < m->nt; k++) {
+        if (part[k] < 0 || part[k] > m->room[k] || tippart[k] < 0 ||
+            tippart[k] > m->tiproom[k])
+            return 3;
+        m->room[k] -= part[k];
+        m->tiproom[k] -= tippart[k];
+    }
+    return 0;
+}
+
+/*
+ * A priced invoice paid by up to 4 tenders, then refunded in random steps
+ * (units of lines, or amounts), the way app/invoice_refund.c does: each
+ * step's net and tax are differences of pricing_prorate, its tip the
+ * share of the tips, and its parts over the tenders pricing_allocate of
+ * what each has left. Checked: no step refunds more than is left of the
+ * invoice or a tender; refunding everything returns every tender's
+ * amount and tip, to the cent.
+ */
+TEST(pricing_property_refunds)
+{
+    uint64_t seed = UINT64_C(20261126);
+    int cases = 0;
+
+    for (int c = 0; c < PROPERTY_CASES / 5; c++) {
+        struct pricing_line ls[PROPERTY_LINES];
+        struct pricing_promo ps[3];
+        struct pricing_line_result r[PROPERTY_LINES];
+        struct pricing_totals t;
+        struct pricing_input in;
+        int64_t shares[4], tips[4];
+        struct refund_sim m = {.ls = ls, .r = r};
+
+        random_invoice(&seed, &in, ls, ps, shares);
+        in.discount_limited = false;
+        if (pricing_compute(&in, r, tips, &t, NULL) != ERR_OK ||
+            t.net_minor + t.tax_minor == 0)
+            continue;
+        cases++;
+        m.lines = in.line_count;
+        m.total = t.net_minor + t.tax_minor;
+        m.tip = t.tip_minor;
+        CHECK_I64(sim_pay(&seed, &m), 0);
+        for (int step = 0; m.refunded < m.total; step++)
+            CHECK_I64(sim_refund(&m, sim_amount(&seed, &m, step)), 0);
+        CHECK_I64(m.refunded, m.total);
+        CHECK_I64(m.tip_refunded, m.tip);
+        for (size_t k = 0; k < m.nt; k++) {
+            CHECK_I64(m.room[k], 0);
+            CHECK_I64(m.tiproom[k], 0);
+        }
+    }
+    CHECK(cases > PROPERTY_CASES / 10);
+}
+
+TEST(pricing_allocate_and_prorate_edges)
+{
+    int64_t room[3] = {5, 0, 3};
+    int64_t parts[3];
+
+    CHECK_RC(pricing_allocate(9, room, 3, parts), ERR_LIMIT);
+    CHECK_RC(pricing_allocate(-1, room, 3, parts), ERR_LIMIT);
+    CHECK_RC(pricing_allocate(0, room, 3, parts), ERR_OK);
+    CHECK(parts[0] == 0 && parts[1] == 0 && parts[2] == 0);
+    CHECK_RC(pricing_allocate(8, room, 3, parts), ERR_OK);
+    CHECK(parts[0] == 5 && parts[1] == 0 && parts[2] == 3);
+    CHECK_RC(pricing_allocate(1, room, 3, parts), ERR_OK);
+    CHECK_I64(parts[0] + parts[1] + parts[2], 1);
+    /* 14.85 tax, half of two units: 7.425 -> 7.43, then 7.42 for the rest. */
+    CHECK_I64(pricing_prorate(1485, 1, 2), 743);
+    CHECK_I64(pricing_prorate(1485, 2, 2) - pricing_prorate(1485, 1, 2), 742);
+    CHECK_I64(pricing_prorate(PRICING_AMOUNT_MAX, 7, 7), PRICING_AMOUNT_MAX);
+}
