@@ -364,6 +364,21 @@ h_invoice_get(struct req *req, struct resp *resp)
     return rc;
 }
 
+static bool
+is_invoice_status(const char *s)
+{
+    static const char *const statuses[] = {"quote",    "draft",
+                                           "open",     "partially_paid",
+                                           "paid",     "partially_refunded",
+                                           "refunded", "void"};
+
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+        if (strcmp(s, statuses[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 enum err
 h_invoice_list(struct req *req, struct resp *resp)
 {
@@ -371,6 +386,7 @@ h_invoice_list(struct req *req, struct resp *resp)
     struct invoice_filter f = {
         .patient_id = req_query(req, "patient"),
         .clinic_id = req_query(req, "clinic"),
+        .provider_id = req_query(req, "provider"),
         .status = req_query(req, "status"),
     };
     struct invoice *vs;
@@ -378,6 +394,13 @@ h_invoice_list(struct req *req, struct resp *resp)
     bool more;
     enum err rc = req_page(req, &page);
 
+    if (rc == ERR_OK)
+        rc = req_created_range(req, &f.created_gte_ms, &f.created_lt_ms);
+    if (rc == ERR_OK && f.status != NULL && !is_invoice_status(f.status))
+        rc = errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", "status",
+                         "status must be one of quote, draft, open, "
+                         "partially_paid, paid, partially_refunded, "
+                         "refunded, void");
     if (rc == ERR_OK)
         rc = app_invoice_list(&req->ctx, &f, &page, &vs, &n, &more, req->ei);
     if (rc)

@@ -263,9 +263,6 @@ h_payment_get(struct req *req, struct resp *resp)
 static enum err
 read_filter(struct req *req, struct payment_filter *f)
 {
-    const char *gte = req_query(req, "created[gte]");
-    const char *lt = req_query(req, "created[lt]");
-    int64_t v;
     static const char *const statuses[] = {"pending",          "processing",
                                            "requires_capture", "succeeded",
                                            "canceled",         "failed"};
@@ -281,19 +278,7 @@ read_filter(struct req *req, struct payment_filter *f)
         return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", "status",
                            "status must be one of pending, processing, "
                            "requires_capture, succeeded, canceled, failed");
-    if (gte != NULL) {
-        if (str_to_i64(str_c(gte), 0, INT64_MAX / 1000, &v))
-            return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid",
-                               "created[gte]", "created[gte] is unix seconds");
-        f->created_gte_ms = v * 1000;
-    }
-    if (lt != NULL) {
-        if (str_to_i64(str_c(lt), 0, INT64_MAX / 1000, &v))
-            return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid",
-                               "created[lt]", "created[lt] is unix seconds");
-        f->created_lt_ms = v * 1000;
-    }
-    return ERR_OK;
+    return req_created_range(req, &f->created_gte_ms, &f->created_lt_ms);
 }
 
 enum err

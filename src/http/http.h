@@ -116,6 +116,13 @@ const char *req_client_ip(struct req *req);
 MUST_CHECK enum err req_read(struct req *req, const struct jfield *fields,
                              size_t n);
 
+/*
+ * Parse ?created[gte]= and ?created[lt]= (Unix seconds) into milliseconds;
+ * 0 when absent. ERR_INVALID naming the parameter otherwise.
+ */
+MUST_CHECK enum err req_created_range(struct req *req, int64_t *gte_ms,
+                                      int64_t *lt_ms);
+
 /* Parse ?limit= and ?starting_after= into page. */
 MUST_CHECK enum err req_page(struct req *req, struct page *page);
 

@@ -98,3 +98,24 @@ render_time(json_t *obj, const char *key, int64_t at_ms)
 {
     json_put(obj, key, at_ms > 0 ? json_integer(at_ms / 1000) : json_null());
 }
+
+enum err
+req_created_range(struct req *req, int64_t *gte_ms, int64_t *lt_ms)
+{
+    static const char *const names[2] = {"created[gte]", "created[lt]"};
+    int64_t *outs[2] = {gte_ms, lt_ms};
+
+    for (size_t i = 0; i < 2; i++) {
+        const char *q = req_query(req, names[i]);
+        int64_t v;
+
+        *outs[i] = 0;
+        if (q == NULL)
+            continue;
+        if (str_to_i64(str_c(q), 0, INT64_MAX / 1000, &v))
+            return errinfo_set(req->ei, ERR_INVALID, "parameter_invalid",
+                               names[i], "%s is unix seconds", names[i]);
+        *outs[i] = v * 1000;
+    }
+    return ERR_OK;
+}

@@ -88,7 +88,10 @@ struct invoice_line {
 struct invoice_filter {
     const char *patient_id; /* NULL: any */
     const char *clinic_id;
+    const char *provider_id;
     const char *status;
+    int64_t created_gte_ms; /* 0: no bound */
+    int64_t created_lt_ms;  /* 0: no bound */
 };
 
 MUST_CHECK enum err store_invoice_insert(struct db *db, struct arena *a,

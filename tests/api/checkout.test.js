@@ -462,3 +462,20 @@ test('merge refuses invoices of two patients, paid ones, and bad input; nothing 
   for (const id of [a.id, b.id])
     assert.deepEqual([(await getInvoice(p, id)).status, (await getInvoice(p, id)).merged_into], ['open', null]);
 });
+
+test('the invoice list filters by provider, status and created range; bad filters are refused', async () => {
+  const p = await practice('List Filters', { drawer: false });
+  const mine = await invoice(p);
+  const other = await api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, patient: p.patient.id,
+    provider: p.prov2.id, lines: [{ item: p.botox.id, quantity: 1 }] } });
+  const ids = async (q) => (await api('GET', '/v1/invoices' + q, { key: p.key })).body.data.map((x) => x.id);
+  assert.deepEqual(await ids(`?provider=${p.prov1.id}`), [mine.id]);
+  assert.deepEqual(await ids(`?provider=${p.prov2.id}`), [other.body.id]);
+  assert.deepEqual(await ids(`?provider=${p.prov2.id}&status=draft`), [other.body.id]);
+  assert.deepEqual(await ids(`?provider=${p.prov2.id}&status=open`), []);
+  const t = Math.floor(Date.now() / 1000);
+  assert.deepEqual((await ids(`?created[gte]=${t - 3600}`)).sort(), [mine.id, other.body.id].sort());
+  assert.deepEqual(await ids(`?created[lt]=${t - 3600}`), []);
+  assertError(await api('GET', '/v1/invoices?created[gte]=yesterday', { key: p.key }), 400, 'parameter_invalid', 'created[gte]');
+  assertError(await api('GET', '/v1/invoices?status=unpaid', { key: p.key }), 400, 'parameter_invalid', 'status');
+});
