@@ -9,7 +9,7 @@
 #include "app/sandbox.h"
 #include "http/http_int.h"
 
-static json_t *
+json_t *
 render_gw_card(const struct gw_card *c)
 {
     return json_pack("{s:s,s:s,s:i,s:i}", "brand", c->brand, "last4", c->last4,

@@ -19,6 +19,9 @@ struct account;
 struct message;
 json_t *render_user(const struct user *u);
 json_t *render_account(const struct account *a);
+struct gw_card;
+/* A card as a gateway describes it: brand, last 4, expiry (h_sandbox.c). */
+json_t *render_gw_card(const struct gw_card *c);
 struct invoice;
 struct invoice_line;
 json_t *render_invoice(const struct invoice *v, const struct invoice_line *ls,

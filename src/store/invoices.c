@@ -111,8 +111,8 @@ static const char sql_invoice_list[] =
     "SELECT " INVOICE_COLS " FROM invoices WHERE account_id = $1 "
     "AND ($2 = '' OR patient_id = $2) AND ($3 = '' OR clinic_id = $3) "
     "AND ($4 = '' OR status = $4) AND ($5 = '' OR id < $5) "
-    "AND ($7 = '' OR provider_id = $7) AND ($8 = 0 OR created_at_ms >= $8) "
-    "AND ($9 = 0 OR created_at_ms < $9) ORDER BY id DESC LIMIT $6";
+    "AND ($7 = '' OR provider_id = $7) AND created_at_ms >= $8 "
+    "AND created_at_ms < $9 ORDER BY id DESC LIMIT $6";
 static const char sql_lines_delete[] =
     "DELETE FROM invoice_lines WHERE account_id = $1 AND invoice_id = $2";
 static const char sql_invoice_delete[] =
@@ -310,15 +310,16 @@ store_invoice_list(struct db *db, struct arena *a, const char *account_id,
                    const char *starting_after, struct invoice **out,
                    size_t *count, bool *has_more, struct errinfo *ei)
 {
-    struct db_param p[9] = {P_TEXT(account_id),
-                            P_TEXT(or_empty(f->patient_id)),
-                            P_TEXT(or_empty(f->clinic_id)),
-                            P_TEXT(or_empty(f->status)),
-                            P_TEXT(or_empty(starting_after)),
-                            P_I64(limit + 1),
-                            P_TEXT(or_empty(f->provider_id)),
-                            P_I64(f->created_gte_ms),
-                            P_I64(f->created_lt_ms)};
+    struct db_param p[9] = {
+        P_TEXT(account_id),
+        P_TEXT(or_empty(f->patient_id)),
+        P_TEXT(or_empty(f->clinic_id)),
+        P_TEXT(or_empty(f->status)),
+        P_TEXT(or_empty(starting_after)),
+        P_I64(limit + 1),
+        P_TEXT(or_empty(f->provider_id)),
+        P_I64(f->created_gte_ms),
+        P_I64(f->created_lt_ms != 0 ? f->created_lt_ms : INT64_MAX)};
 
     NEED_ACCOUNT(account_id);
     return db_list_as(db, a, sql_invoice_list, p, 9, invoice_row, sizeof(**out),
