@@ -7,6 +7,7 @@ import {
 } from './lib.js';
 import { Icon, Button, Toasts, Initials, Logo } from './components.js';
 import { SignIn } from './screens/signin.js';
+import { PayLinkPage } from './screens/paylink.js';
 import { PatientsPage } from './screens/patients.js';
 import { PatientPage } from './screens/patient.js';
 import { CatalogPage } from './screens/catalog.js';
@@ -146,13 +147,17 @@ function App() {
     }).catch((e) => { if (e.status !== 401 && e.status !== 403) setBootError(e); });
   }, []);
 
+  const isPublic = pathname.startsWith('/pay/');
+
   useLayoutEffect(() => {
-    if (pathname === '/signin') return;
+    if (pathname === '/signin' || isPublic) return;
     if (me === null) loadMe();
     else if (me === false) requireSignIn();
   }, [pathname, me === null, me === false]);
 
   if (pathname === '/signin') return html`<${SignIn} /><${Toasts} />`;
+  // A patient's payment link: public, no app frame.
+  if (isPublic) return html`<${PayLinkPage} token=${pathname.slice('/pay/'.length)} /><${Toasts} />`;
   if (bootError) {
     return html`<div class="boot"><div class="state state-error" role="alert">
       <p class="state-title">Couldn't reach Poise</p><p class="state-text">${bootError.message}</p>
@@ -413,7 +418,7 @@ function GlobalSearch() {
 // Fetch the caller, the clinics and the landing list together rather than
 // one after the other: reads need only the cookie, not the CSRF token, so a
 // new tab need not wait for /v1/me either.
-if (location.pathname !== '/signin') {
+if (location.pathname !== '/signin' && !location.pathname.startsWith('/pay/')) {
   prefetch('me', () => api('GET', '/v1/me'));
   prefetch('clinics', () => listAll('/v1/clinics'));
   if (location.pathname === '/patients' && !location.search) prefetch('patients', () => api('GET', '/v1/patients', { query: { limit: 25 } }));

@@ -3,8 +3,8 @@
 // them: refund lines (with restock) or an amount, e-mail the receipt.
 // Every amount is the server's: the refund dialog sends quantities or an
 // amount and shows what the server answers.
-import { html, api, money, dateTime, useApp, parseMoney } from '../lib.js';
-import { FormDialog, useForm, Field, Segmented } from '../components.js';
+import { html, useState, api, money, dateTime, useApp, parseMoney } from '../lib.js';
+import { FormDialog, Dialog, Button, useForm, Field, Segmented } from '../components.js';
 
 const METHOD_LABEL = { card: 'Card', cash: 'Cash', check: 'Check', external: 'Other', cherry: 'Cherry', klarna: 'Klarna' };
 
@@ -99,5 +99,34 @@ export function ReceiptDialog({ invoice: v, email, onClose, onDone }) {
   return html`<${FormDialog} title="E-mail the receipt" form=${form} onSubmit=${submit} onClose=${onClose} submitLabel="Send"
     description="The receipt goes as a PDF attachment, through the practice's outbox.">
     <${Field} form=${form} name="email" label="E-mail" type="email" autocomplete="off" />
+  <//>`;
+}
+
+// Text2Pay: send the patient a link to pay from a phone.
+export function PaymentLinkDialog({ invoice: v, onClose, onDone }) {
+  const form = useForm({ channel: 'sms', to: '' });
+  const [sent, setSent] = useState(null);
+  const submit = async (vals, key) => {
+    const body = { channel: vals.channel };
+    if (vals.to.trim()) body.to = vals.to.trim();
+    setSent(await api('POST', `/v1/invoices/${v.id}/payment_links`, { body, key }));
+  };
+  if (sent) {
+    return html`<${Dialog} title="Payment link sent" onClose=${() => onDone(`Payment link sent to ${sent.to}`)}>
+      <div class="dialog-body">
+        <p>Sent by ${sent.channel === 'sms' ? 'text message' : 'e-mail'} to <span class="strong">${sent.to}</span>.
+          It works until ${dateTime(sent.expires)} or until the invoice is paid.</p>
+        <label class="small muted" for="plk-url">Link</label>
+        <input id="plk-url" class="control mono" readonly value=${sent.url} onFocus=${(e) => e.currentTarget.select()} />
+      </div>
+      <div class="dialog-foot"><${Button} variant="primary" onClick=${() => onDone(`Payment link sent to ${sent.to}`)}>Done<//></div>
+    <//>`;
+  }
+  return html`<${FormDialog} title="Send a payment link" form=${form} onSubmit=${submit} onClose=${onClose} submitLabel="Send link"
+    description="The patient pays what is owed from their phone. The link expires in 7 days or once the invoice is paid.">
+    <${Segmented} label="Send by" value=${form.values.channel} onChange=${(x) => form.set('channel', x)}
+      options=${[{ value: 'sms', label: 'Text message' }, { value: 'email', label: 'E-mail' }]} />
+    <${Field} form=${form} name="to" label=${form.values.channel === 'sms' ? 'Mobile number' : 'E-mail'}
+      hint="Leave empty to use the patient's on file." autocomplete="off" />
   <//>`;
 }

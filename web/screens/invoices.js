@@ -12,7 +12,7 @@ import {
   currencySymbol,
 } from '../components.js';
 import { PatientPicker, PatientName, usePatientNames, patientById, Detail } from './paykit.js';
-import { PaymentsCard, RefundDialog, ReceiptDialog } from './invoicepay.js';
+import { PaymentsCard, RefundDialog, ReceiptDialog, PaymentLinkDialog } from './invoicepay.js';
 import {
   InvoiceStatus, INVOICE_STATUS_OPTIONS, invoiceTitle, isEditable, isPayable, isQueued, useUsers, ProviderSelect,
   providerOptions, useCatalog, searchCatalog, stockAt, discountForm, parseDiscount, discountLabel,
@@ -164,6 +164,7 @@ export function InvoicePage({ id }) {
           <${Icon} name="receipt" size=${16} />${v.status === 'paid' ? 'Print receipt' : 'Print'}</a>`}
         ${printable && html`<${Button} onClick=${() => setDialog('email')}>E-mail receipt<//>`}
         ${canRefund && html`<${Button} onClick=${() => setDialog('refund')}>Refund<//>`}
+        ${(v.status === 'open' || v.status === 'partially_paid') && html`<${Button} onClick=${() => setDialog('link')}>Send payment link<//>`}
         ${canSend && html`<${Button} busy=${busy === 'send'} icon="inbox"
           onClick=${() => act('send', 'send_to_front_desk', `Sent to the front desk${clinic ? ' of ' + clinic.name : ''}`)}>Send to front desk<//>`}
         ${v.status === 'quote' && html`<${Button} busy=${busy === 'convert'}
@@ -195,6 +196,7 @@ export function InvoicePage({ id }) {
     </div>
     <${PaymentsCard} invoice=${v} users=${users} />
     ${dialog === 'refund' && html`<${RefundDialog} invoice=${v} onClose=${() => setDialog(null)} onDone=${done} />`}
+    ${dialog === 'link' && html`<${PaymentLinkDialog} invoice=${v} onClose=${() => setDialog(null)} onDone=${done} />`}
     ${dialog === 'email' && html`<${ReceiptDialog} invoice=${v} onClose=${() => setDialog(null)} onDone=${done} />`}
     ${dialog === 'finalize' && html`<${ConfirmDialog} title=${v.kind === 'quote' ? 'Finalize this quote?' : 'Finalize this invoice?'}
       confirmLabel="Finalize"

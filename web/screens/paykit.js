@@ -110,7 +110,8 @@ const cardError = (param, message) => new ApiError(400, { type: 'card_error', co
 // Tokenize the card typed in the card fields (values card_number,
 // card_expiry, card_cvc). Errors name those fields. Resolves to
 // {id: "tok_…", card: {brand, last4, exp_month, exp_year}}.
-export async function tokenizeCard(v) {
+// path: the card field to use (a payment link's page has its own).
+export async function tokenizeCard(v, path = '/sandbox/v1/tokens') {
   const number = String(v.card_number || '').replace(/[\s-]/g, '');
   if (!/^\d{12,19}$/.test(number)) throw cardError('card_number', 'Enter the card number (12 to 19 digits).');
   const exp = parseExpiry(v.card_expiry);
@@ -118,7 +119,7 @@ export async function tokenizeCard(v) {
   const cvc = String(v.card_cvc || '').trim();
   if (!/^\d{3,4}$/.test(cvc)) throw cardError('card_cvc', 'Enter the 3 or 4 digit security code.');
   try {
-    return await sandboxPost('/sandbox/v1/tokens', { number, ...exp, cvc });
+    return await sandboxPost(path, { number, ...exp, cvc });
   } catch (e) {
     const map = { number: 'card_number', exp_month: 'card_expiry', exp_year: 'card_expiry', cvc: 'card_cvc' };
     if (e.param && map[e.param]) e.param = map[e.param];
