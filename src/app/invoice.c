@@ -272,6 +272,7 @@ app_invoice_create(struct app_ctx *ctx, const struct invoice_create_input *in,
     out->patient_id = in->lines.patient_id;
     out->provider_id = in->provider_id;
     out->kind = in->kind;
+    out->source = in->source != NULL ? in->source : "quick_pay";
     out->status = strcmp(in->kind, "quote") == 0 ? "quote" : "draft";
     out->currency = pv.currency;
     out->discount_kind = in->lines.discount.kind;

@@ -60,6 +60,7 @@ struct invoice_create_input {
     struct invoice_preview_input lines; /* clinic, patient, lines, discount */
     const char *kind;                   /* "quote" | "invoice" */
     const char *provider_id;            /* may be NULL */
+    const char *source; /* procedure, treatment_plan, quick_pay (default) */
 };
 
 /*

@@ -304,6 +304,7 @@ render_invoice(const struct invoice *v, const struct invoice_line *ls, size_t n)
         json_put(o, "finalized", json_null());
     render_time(o, "paid", v->paid_at_ms);
     json_put(o, "merged_into", json_str_or_null(v->merged_into));
+    json_put(o, "source", json_str_or_null(v->source));
     render_time(o, "queued", v->queued_at_ms);
     render_time(o, "created", v->created_at_ms);
     render_time(o, "updated", v->updated_at_ms);
@@ -324,15 +325,22 @@ h_invoice_create(struct req *req, struct resp *resp)
         {"patient", JT_STRING, false, true, 1, 64, &in.lines.patient_id, NULL},
         {"provider", JT_STRING, false, true, 1, 64, &in.provider_id, NULL},
         {"kind", JT_STRING, false, false, 1, 16, &in.kind, NULL},
+        {"source", JT_STRING, false, false, 1, 16, &in.source, NULL},
         {"lines", JT_ARRAY, true, false, 1, PRICING_LINES_MAX, &lines, NULL},
         {"discount", JT_OBJECT, false, true, 0, 0, &disc, NULL},
     };
-    enum err rc = req_read(req, f, 6);
+    enum err rc = req_read(req, f, 7);
 
     if (rc == ERR_OK && strcmp(in.kind, "quote") != 0 &&
         strcmp(in.kind, "invoice") != 0)
         rc = errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", "kind",
                          "kind is quote or invoice");
+    if (rc == ERR_OK && in.source != NULL &&
+        strcmp(in.source, "procedure") != 0 &&
+        strcmp(in.source, "treatment_plan") != 0 &&
+        strcmp(in.source, "quick_pay") != 0)
+        rc = errinfo_set(req->ei, ERR_INVALID, "parameter_invalid", "source",
+                         "source is procedure, treatment_plan or quick_pay");
     if (rc == ERR_OK)
         rc = read_lines(req, lines, &in.lines);
     if (rc == ERR_OK)

@@ -83,12 +83,13 @@ store_users_present(struct db *db, struct arena *a, const char *account_id,
     "currency, discount_kind, discount_value, gross_minor, discount_minor, "   \
     "net_minor, tax_minor, total_minor, paid_minor, created_by, "              \
     "created_at_ms, updated_at_ms, finalized_at_ms, queued_at_ms, "            \
-    "tip_minor, refunded_minor, tip_refunded_minor, paid_at_ms, merged_into"
+    "tip_minor, refunded_minor, tip_refunded_minor, paid_at_ms, merged_into, " \
+    "source"
 
 static const char sql_invoice_insert[] =
     "INSERT INTO invoices (account_id, " INVOICE_COLS ") VALUES ($1, $2, $3, "
     "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-    "$19, $20, $21, $22, $23, $24, $25, $26, $27)";
+    "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28)";
 static const char sql_line_insert[] =
     "INSERT INTO invoice_lines (account_id, invoice_id, seq, item_id, kind, "
     "name, quantity, taxable, discount_kind, discount_value, "
@@ -186,6 +187,7 @@ invoice_row(const struct db_rows *r, size_t i, void *out)
     x->tip_refunded_minor = db_i64(r, i, 23);
     x->paid_at_ms = db_i64(r, i, 24);
     x->merged_into = db_text(r, i, 25);
+    x->source = db_text(r, i, 26);
 }
 
 static void
@@ -214,36 +216,38 @@ enum err
 store_invoice_insert(struct db *db, struct arena *a, const char *account_id,
                      const struct invoice *x, struct errinfo *ei)
 {
-    struct db_param p[27] = {P_TEXT(account_id),
-                             P_TEXT(x->id),
-                             P_TEXT(x->clinic_id),
-                             P_TEXT(x->patient_id),
-                             P_TEXT(x->provider_id),
-                             P_TEXT(x->kind),
-                             P_TEXT(x->status),
-                             P_TEXT(x->number),
-                             P_TEXT(x->currency),
-                             P_I64(x->discount_kind),
-                             P_I64(x->discount_value),
-                             P_I64(x->gross_minor),
-                             P_I64(x->discount_minor),
-                             P_I64(x->net_minor),
-                             P_I64(x->tax_minor),
-                             P_I64(x->total_minor),
-                             P_I64(x->paid_minor),
-                             P_TEXT(x->created_by),
-                             P_I64(x->created_at_ms),
-                             P_I64(x->updated_at_ms),
-                             p_opt(x->finalized_at_ms),
-                             p_opt(x->queued_at_ms),
-                             P_I64(x->tip_minor),
-                             P_I64(x->refunded_minor),
-                             P_I64(x->tip_refunded_minor),
-                             p_opt(x->paid_at_ms),
-                             P_TEXT(x->merged_into)};
+    struct db_param p[28] = {
+        P_TEXT(account_id),
+        P_TEXT(x->id),
+        P_TEXT(x->clinic_id),
+        P_TEXT(x->patient_id),
+        P_TEXT(x->provider_id),
+        P_TEXT(x->kind),
+        P_TEXT(x->status),
+        P_TEXT(x->number),
+        P_TEXT(x->currency),
+        P_I64(x->discount_kind),
+        P_I64(x->discount_value),
+        P_I64(x->gross_minor),
+        P_I64(x->discount_minor),
+        P_I64(x->net_minor),
+        P_I64(x->tax_minor),
+        P_I64(x->total_minor),
+        P_I64(x->paid_minor),
+        P_TEXT(x->created_by),
+        P_I64(x->created_at_ms),
+        P_I64(x->updated_at_ms),
+        p_opt(x->finalized_at_ms),
+        p_opt(x->queued_at_ms),
+        P_I64(x->tip_minor),
+        P_I64(x->refunded_minor),
+        P_I64(x->tip_refunded_minor),
+        p_opt(x->paid_at_ms),
+        P_TEXT(x->merged_into),
+        P_TEXT(x->source != NULL ? x->source : "quick_pay")};
 
     NEED_ACCOUNT(account_id);
-    return db_exec(db, a, sql_invoice_insert, p, 27, NULL, ei);
+    return db_exec(db, a, sql_invoice_insert, p, 28, NULL, ei);
 }
 
 enum err

@@ -65,6 +65,7 @@ struct invoice {
     int64_t tip_refunded_minor;
     int64_t paid_at_ms;      /* 0 until fully paid */
     const char *merged_into; /* the invoice it was merged into, or NULL */
+    const char *source;      /* procedure, treatment_plan, quick_pay */
 };
 
 struct invoice_line {

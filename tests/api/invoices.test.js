@@ -194,3 +194,14 @@ test('void an unpaid invoice; what a patient owes', async () => {
   assert.deepEqual([after.body.owed, after.body.open_invoices], [b.total, 1]);
   assertError(await api('GET', '/v1/patients/pat_00000000000000000000000000/balance', { key: p.key }), 404);
 });
+
+test('an invoice says where it came from: procedure, treatment plan or quick pay', async () => {
+  const mk = (body) => api('POST', '/v1/invoices', { key: p.key, body: { clinic: p.clinic.id, lines: [{ item: p.botox.id, quantity: 1 }], ...body } });
+  assert.equal((await mk({})).body.source, 'quick_pay');
+  const r = await mk({ source: 'procedure' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.source, 'procedure');
+  assert.equal((await api('GET', `/v1/invoices/${r.body.id}`, { key: p.key })).body.source, 'procedure');
+  assert.equal((await mk({ source: 'treatment_plan' })).body.source, 'treatment_plan');
+  assertError(await mk({ source: 'walk_in' }), 400, 'parameter_invalid', 'source');
+});

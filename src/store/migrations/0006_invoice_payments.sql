@@ -149,6 +149,10 @@ ALTER TABLE invoices ADD COLUMN tip_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN tip_refunded_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN paid_at_ms BIGINT;
+-- Where an invoice came from: a provider's procedure, a treatment plan, or
+-- the front desk's quick pay.
+ALTER TABLE invoices ADD COLUMN source TEXT NOT NULL DEFAULT 'quick_pay'
+    CHECK (source IN ('procedure', 'treatment_plan', 'quick_pay'));
 -- A void invoice merged into another names it.
 ALTER TABLE invoices ADD COLUMN merged_into TEXT;
 ALTER TABLE invoice_lines ADD COLUMN refunded_quantity BIGINT NOT NULL DEFAULT 0;
