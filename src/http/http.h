@@ -43,7 +43,13 @@
  * Idempotency-Key is taken, so no hash of the body is ever stored.
  */
 #define RF_CARD_DATA 0x80
-
+/*
+ * A POST that only reads (it computes an answer from its body, such as
+ * the invoice preview): a read transaction, so on SQLite it never waits
+ * for the writer's turn, and no Idempotency-Key is taken (nothing to
+ * replay).
+ */
+#define RF_READ 0x100
 struct req;
 struct resp;
 

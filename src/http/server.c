@@ -317,14 +317,15 @@ static enum err
 run_in_tx(struct req *req, struct resp *resp, struct rstate *st,
           struct idem *idem, struct idem_hit *hit)
 {
-    bool write = strcmp(req->route->method, "GET") != 0 ||
+    bool write = (strcmp(req->route->method, "GET") != 0 &&
+                  !(req->route->flags & RF_READ)) ||
                  (req->route->flags & RF_PHASED);
     enum err rc;
 
     rc = parse_body(req, st);
     if (rc == ERR_OK && req->ctx.account_id != NULL &&
         strcmp(req->route->method, "POST") == 0 &&
-        !(req->route->flags & RF_CARD_DATA))
+        !(req->route->flags & (RF_CARD_DATA | RF_READ)))
         rc = idem_prepare(req, st, idem);
     if (rc == ERR_OK)
         rc = app_tx_begin(&req->ctx, write);
