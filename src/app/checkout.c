@@ -73,6 +73,10 @@ struct plan {
     struct pricing_tips tips;
     int64_t applied;
     int64_t change;
+    /* One card charged here and nothing else remote that can fail: it is
+     * captured at once, a hold and a capture saved (voided if the record
+     * fails). */
+    bool capture_at_once;
 };
 
 /* ---- reading the request ---- */
@@ -514,6 +518,22 @@ check_stock(struct app_ctx *ctx, const struct invoice *v, const struct plan *p,
     return rc ? app_store_fail(rc, ei) : ERR_OK;
 }
 
+/* Whether the one remote leg is a card charged here (see struct plan). */
+static bool
+one_card_charge(const struct plan *p)
+{
+    size_t remote = 0;
+    size_t charged = 0;
+
+    for (size_t i = 0; i < p->n; i++) {
+        const struct tender *t = &p->t[i];
+
+        remote += t->method == TM_CARD || is_financing(t);
+        charged += t->method == TM_CARD && t->payment_id == NULL;
+    }
+    return remote == 1 && charged == 1;
+}
+
 /*
  * Check the request against the invoice as it is now: planned amounts,
  * tips, card sources, drawers. checkout_id is NULL before the checkout
@@ -525,6 +545,7 @@ plan_checkout(struct app_ctx *ctx, const struct invoice *v,
 {
     enum err rc = plan_amounts(v, p, ei);
 
+    p->capture_at_once = one_card_charge(p);
     if (rc == ERR_OK)
         rc = plan_tips(ctx, v, p, ei);
     if (rc == ERR_OK)
@@ -588,8 +609,8 @@ leg_key(struct app_ctx *ctx, const struct invoice_checkout *co, size_t i)
  */
 static enum err
 authorize(struct app_ctx *ctx, const struct invoice *v,
-          const struct invoice_checkout *co, struct tender *t, size_t i,
-          struct errinfo *ei)
+          const struct invoice_checkout *co, const struct plan *p,
+          struct tender *t, size_t i, struct errinfo *ei)
 {
     struct payment_input in = {0};
     json_t *meta = json_object();
@@ -606,7 +627,7 @@ authorize(struct app_ctx *ctx, const struct invoice *v,
     in.source_type = t->token != NULL ? "token" : "card";
     in.token = t->token;
     in.card_id = t->card_id;
-    in.capture = false;
+    in.capture = p->capture_at_once;
     in.description = arena_printf(ctx->a, "Invoice %s", v->number);
     in.metadata = json_dump(ctx->a, meta, NULL);
     in.idem_key = leg_key(ctx, co, i);
@@ -614,7 +635,8 @@ authorize(struct app_ctx *ctx, const struct invoice *v,
     if (in.metadata == NULL || in.description == NULL || in.idem_key == NULL)
         return ERR_LIMIT;
     rc = app_payment_create(ctx, &in, &t->pay, ei);
-    if (rc == ERR_OK && strcmp(t->pay.status, "requires_capture") != 0)
+    if (rc == ERR_OK && strcmp(t->pay.status, "requires_capture") != 0 &&
+        !(p->capture_at_once && strcmp(t->pay.status, "succeeded") == 0))
         rc = errinfo_set(ei, ERR_DECLINED, "card_declined", NULL,
                          "the card was not authorized (%s)", t->pay.status);
     if (rc == ERR_OK)
@@ -986,7 +1008,7 @@ run(struct app_ctx *ctx, const struct invoice *v, struct invoice_checkout *co,
     for (size_t i = 0; i < p->n && rc == ERR_OK; i++) {
         if (p->t[i].method != TM_CARD)
             continue;
-        rc = authorize(ctx, v, co, &p->t[i], i, ei);
+        rc = authorize(ctx, v, co, p, &p->t[i], i, ei);
         if (rc)
             tender_param(ei, rc, i, "");
     }
