@@ -97,6 +97,14 @@ app_store_error_count(void)
 }
 
 void
+app_store_sync_stats(uint64_t *commits, uint64_t *syncs)
+{
+    *commits = *syncs = 0;
+    if (app_store() != NULL)
+        store_sync_stats(app_store(), commits, syncs);
+}
+
+void
 app_test_helpers_enable(bool on)
 {
     atomic_store(&test_helpers, on);

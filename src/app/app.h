@@ -54,6 +54,8 @@ MUST_CHECK enum err app_tx_begin(struct app_ctx *ctx, bool write);
 MUST_CHECK enum err app_tx_commit(struct app_ctx *ctx);
 /* Roll back any open transaction and give the connection back. */
 void app_db_release(struct app_ctx *ctx);
+/* Write commits and WAL syncs of the store committing by group (SQLite). */
+void app_store_sync_stats(uint64_t *commits, uint64_t *syncs);
 /* Failed database statements since start. */
 uint64_t app_store_error_count(void);
 

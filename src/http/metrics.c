@@ -151,6 +151,21 @@ metrics_render(struct arena *a, size_t *len_out)
     if (rc == ERR_OK)
         rc = render_latency(&b);
     if (rc == ERR_OK) {
+        uint64_t commits, syncs;
+
+        app_store_sync_stats(&commits, &syncs);
+        rc = buf_printf(&b,
+                        "# HELP poise_store_commits_total Write commits "
+                        "(SQLite, group commit).\n"
+                        "# TYPE poise_store_commits_total counter\n"
+                        "poise_store_commits_total %" PRIu64 "\n"
+                        "# HELP poise_store_wal_syncs_total WAL fdatasyncs "
+                        "those commits shared.\n"
+                        "# TYPE poise_store_wal_syncs_total counter\n"
+                        "poise_store_wal_syncs_total %" PRIu64 "\n",
+                        commits, syncs);
+    }
+    if (rc == ERR_OK) {
         rc = buf_printf(&b,
                         "# HELP poise_http_requests_in_flight Requests "
                         "being served.\n"

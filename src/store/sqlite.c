@@ -1,11 +1,14 @@
 /*
  * sqlite.c - the SQLite engine: one sqlite3 handle per pooled connection.
  *
- * Settings: WAL journal, synchronous=FULL (a committed write survives a
- * power cut), foreign keys on, a busy timeout so concurrent writers queue
- * instead of failing. Writes take the lock up front with BEGIN IMMEDIATE.
- * Parameters are written $1..$n in the shared SQL; SQLite treats "$1" as a
- * named parameter, so binding goes by name, not by position.
+ * Settings: WAL journal; on a file, synchronous=NORMAL with group commit
+ * (store.c: db_commit returns only once an fdatasync of the WAL file
+ * covers the commit, one fsync shared by concurrent commits, so a
+ * committed write still survives a power cut), else synchronous=FULL;
+ * foreign keys on, a busy timeout so concurrent writers of other
+ * processes queue instead of failing. Writes take the lock up front with BEGIN
+ * IMMEDIATE. Parameters are written $1..$n in the shared SQL; SQLite treats
+ * "$1" as a named parameter, so binding goes by name, not by position.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -63,6 +66,13 @@ run(sqlite3 *db, const char *sql, struct errinfo *ei)
 
 static void sq_disconnect(struct conn *c);
 
+bool
+sqlite_group_commit(const char *target)
+{
+    return target[0] != '\0' && target[0] != ':' &&
+           strncmp(target, "file:", 5) != 0;
+}
+
 static enum err
 prepare_tx(struct conn *c, struct errinfo *ei)
 {
@@ -112,8 +122,11 @@ sq_connect(const char *target, struct conn **out, struct errinfo *ei)
     }
     sqlite3_busy_timeout(c->db, SQLITE_BUSY_TIMEOUT_MS);
     rc = run(c->db,
-             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+             sqlite_group_commit(target)
+                 ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
              ei);
     if (rc) {
         sqlite3_close(c->db);

@@ -7,11 +7,15 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/assert.h"
 #include "base/log.h"
@@ -42,6 +46,28 @@ struct writer_turns {
     uint64_t serving;
 };
 
+/*
+ * Group commit (SQLite on a file): connections commit with
+ * synchronous=NORMAL, which writes a transaction's WAL frames without
+ * fsync; db_commit then waits until one fdatasync of the WAL file covers
+ * its commit. Commits are numbered in the order they were made (under the
+ * writer turn); the first waiter whose commit is not yet durable syncs the
+ * file for everything committed so far while the others wait, so
+ * concurrent commits share one fsync and each caller answers only once
+ * its own commit is on disk.
+ */
+struct group_sync {
+    bool on;
+    char *wal_path;
+    int wal_fd; /* -1 until first needed */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t committed; /* write commits made */
+    uint64_t durable;   /* of those, covered by a sync */
+    bool syncing;
+    uint64_t syncs; /* fdatasync calls made */
+};
+
 struct store {
     const struct store_ops *ops;
     struct db *dbs;
@@ -51,6 +77,7 @@ struct store {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct writer_turns writers;
+    struct group_sync sync;
 };
 
 static atomic_uint_fast64_t store_errors;
@@ -65,6 +92,97 @@ uint64_t
 store_error_count(void)
 {
     return atomic_load(&store_errors);
+}
+
+/* SQLite on a plain file path (not :memory:, not a URI) commits by group. */
+static void
+group_sync_init(struct group_sync *g, const struct store_ops *ops,
+                const char *target)
+{
+    g->wal_fd = -1;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->on = ops->engine == STORE_SQLITE && sqlite_group_commit(target);
+    if (g->on) {
+        size_t n = strlen(target);
+
+        g->wal_path = xcalloc(n + 5, 1);
+        memcpy(g->wal_path, target, n);
+        memcpy(g->wal_path + n, "-wal", 5);
+    }
+}
+
+/* fdatasync the WAL file, (re)opening it when SQLite made a new one. */
+static int
+wal_sync(struct group_sync *g)
+{
+    struct stat a, b;
+
+    if (g->wal_fd >= 0 &&
+        (fstat(g->wal_fd, &a) != 0 || stat(g->wal_path, &b) != 0 ||
+         a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
+        close(g->wal_fd);
+        g->wal_fd = -1;
+    }
+    if (g->wal_fd < 0)
+        g->wal_fd = open(g->wal_path, O_RDONLY | O_CLOEXEC);
+    if (g->wal_fd < 0)
+        return -1;
+    g->syncs++;
+    return fdatasync(g->wal_fd);
+}
+
+/* Wait until commit number ticket is durable; sync when no one is. */
+static enum err
+group_sync_wait(struct group_sync *g, uint64_t ticket)
+{
+    enum err rc = ERR_OK;
+
+    pthread_mutex_lock(&g->mu);
+    while (g->durable < ticket && rc == ERR_OK) {
+        uint64_t target;
+        int r;
+
+        if (g->syncing) {
+            pthread_cond_wait(&g->cv, &g->mu);
+            continue;
+        }
+        g->syncing = true;
+        target = g->committed;
+        pthread_mutex_unlock(&g->mu);
+        r = wal_sync(g); /* one thread at a time: syncing guards wal_fd */
+        pthread_mutex_lock(&g->mu);
+        g->syncing = false;
+        if (r == 0 && target > g->durable)
+            g->durable = target;
+        if (r != 0) {
+            log_error("sqlite: fdatasync of %s failed: %s", g->wal_path,
+                      strerror(errno));
+            rc = ERR_STORE;
+        }
+        pthread_cond_broadcast(&g->cv);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return rc;
+}
+
+static void
+group_sync_close(struct group_sync *g)
+{
+    if (g->wal_fd >= 0)
+        close(g->wal_fd);
+    free(g->wal_path);
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->cv);
+}
+
+void
+store_sync_stats(struct store *s, uint64_t *commits, uint64_t *syncs)
+{
+    pthread_mutex_lock(&s->sync.mu);
+    *commits = s->sync.committed;
+    *syncs = s->sync.syncs;
+    pthread_mutex_unlock(&s->sync.mu);
 }
 
 /* The engine for url and the engine's own target string. */
@@ -93,6 +211,7 @@ store_open(const char *url, int pool_size, struct store **out,
     ASSERT(pool_size > 0);
     s = xcalloc(1, sizeof(*s));
     s->ops = pick_engine(url, &target);
+    group_sync_init(&s->sync, s->ops, target);
     s->dbs = xcalloc((size_t)pool_size, sizeof(*s->dbs));
     s->free_stack = xcalloc((size_t)pool_size, sizeof(int));
     pthread_mutex_init(&s->mu, NULL);
@@ -131,6 +250,7 @@ store_close(struct store *s)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->writers.mu);
     pthread_cond_destroy(&s->writers.cv);
+    group_sync_close(&s->sync);
     free(s->free_stack);
     free(s->dbs);
     free(s);
@@ -250,6 +370,8 @@ db_begin(struct db *db, bool write)
 enum err
 db_commit(struct db *db)
 {
+    struct group_sync *g = &db->store->sync;
+    uint64_t ticket = 0;
     enum err rc = ERR_OK;
 
     ASSERT(db->in_tx);
@@ -258,8 +380,15 @@ db_commit(struct db *db)
     if (rc) {
         store_count_error();
         db->ops->rollback(db->conn);
+    } else if (db->holds_writer && g->on) {
+        /* Numbered under the writer turn: in the order of the WAL. */
+        pthread_mutex_lock(&g->mu);
+        ticket = ++g->committed;
+        pthread_mutex_unlock(&g->mu);
     }
-    tx_closed(db);
+    tx_closed(db); /* the next writer goes on while this one syncs */
+    if (ticket != 0 && (rc = group_sync_wait(g, ticket)) != ERR_OK)
+        store_count_error();
     return rc;
 }
 

@@ -139,6 +139,12 @@ MUST_CHECK enum err db_list_as(struct db *db, struct arena *a, const char *sql,
                                void **out, size_t *count, bool *has_more,
                                struct errinfo *ei);
 
+/*
+ * Write commits made and WAL syncs done by a SQLite store committing by
+ * group (both 0 otherwise): syncs < commits when commits shared a sync.
+ */
+void store_sync_stats(struct store *s, uint64_t *commits, uint64_t *syncs);
+
 /* Run a script of several statements without parameters (migrations). */
 MUST_CHECK enum err db_exec_script(struct db *db, const char *sql,
                                    struct errinfo *ei);

@@ -25,6 +25,12 @@ struct store_ops {
 };
 
 extern const struct store_ops sqlite_ops;
+/*
+ * Whether a SQLite target commits by group (synchronous=NORMAL and an
+ * fdatasync of the WAL file shared by concurrent commits; store.c): a
+ * plain file path, not :memory: or a URI.
+ */
+bool sqlite_group_commit(const char *target);
 extern const struct store_ops pg_ops;
 
 /* Statement cache keyed by SQL text address; one per connection. */
