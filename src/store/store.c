@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,6 +113,26 @@ group_sync_init(struct group_sync *g, const struct store_ops *ops,
     }
 }
 
+/* fsync the directory holding path. */
+static int
+dir_sync(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    int fd, r;
+
+    if (slash == NULL)
+        snprintf(dir, sizeof(dir), ".");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + 1, path);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    r = fsync(fd);
+    close(fd);
+    return r;
+}
+
 /* fdatasync the WAL file, (re)opening it when SQLite made a new one. */
 static int
 wal_sync(struct group_sync *g)
@@ -124,8 +145,14 @@ wal_sync(struct group_sync *g)
         close(g->wal_fd);
         g->wal_fd = -1;
     }
-    if (g->wal_fd < 0)
+    if (g->wal_fd < 0) {
         g->wal_fd = open(g->wal_path, O_RDONLY | O_CLOEXEC);
+        /* A new WAL file: its directory entry must be durable too. */
+        if (g->wal_fd >= 0 && dir_sync(g->wal_path) != 0) {
+            close(g->wal_fd);
+            g->wal_fd = -1;
+        }
+    }
     if (g->wal_fd < 0)
         return -1;
     g->syncs++;
