@@ -751,8 +751,9 @@ function MergeDialog({ invoices, tz, onClose, onFailed }) {
       if (!v) throw e;
       setBad(v.id);
       onFailed(v.id);
-      throw new ApiError(e.status, { ...(e.detail || {}), param: null,
-        message: `${invoiceTitle(v)} of ${dateTime(v.created, tz)} can't be merged: ${e.message}` });
+      // The server's message names the invoice (its number, or "invoice
+      // (draft)"); the list below marks which one it is.
+      throw new ApiError(e.status, { ...(e.detail || {}), param: null, message: `These invoices can't be merged: ${e.message}.` });
     }
   };
   return html`<${Dialog} title=${`Merge ${invoices.length} invoices?`} onClose=${onClose}
@@ -765,7 +766,7 @@ function MergeDialog({ invoices, tz, onClose, onFailed }) {
           <span class="small muted">${dateTime(v.created, tz)}</span>
           <span class="num strong">${money(v.total, v.currency)}</span></li>`)}</ul>
         <p class="confirm-text">The new invoice is finalized with the next number of ${clinic ? clinic.name : 'its clinic'}, its lines priced as they were.
-          These ${invoices.length} become void, marked as merged into it; they keep their numbers.</p>
+          These ${invoices.length} become void and point to it; the numbered ones keep their numbers.</p>
       </div>
       <div class="dialog-foot">
         <${Button} onClick=${onClose}>Cancel<//>
