@@ -4,10 +4,11 @@
 // refusal of an unknown merchant shows at the field); an admin, who sees
 // neither of those pages, creates a BOGO promotion (a server error at its
 // field first), a quick-button group and a membership tier with a member
-// price; a provider's invoice editor shows the quick buttons, adds their
-// items and shows the member price and the BOGO as the server priced them;
-// a clerk merges two open invoices of one patient from the patient page,
-// after seeing the server refuse two of different clinics.
+// price; a provider enrols a patient in a tier on the patient page, and
+// the invoice editor shows the quick buttons, adds their items and shows
+// the member price and the BOGO as the server priced them; a clerk
+// merges two open invoices of one patient from the patient page, after
+// seeing the server refuse two of different clinics.
 // Screenshots go to /tmp/poise-shots/.
 'use strict';
 
@@ -223,22 +224,41 @@ test('an admin creates a BOGO promotion, a quick-button group and a membership t
   }
 });
 
-test('a provider adds a quick-button group and sees the member price and the BOGO as the server priced them', async ({ page, playwright, baseURL }) => {
+test('a provider enrols a patient, adds a quick-button group and sees the member price and the BOGO as the server priced them', async ({ page, playwright, baseURL }) => {
   test.setTimeout(60000);
   const p = await setUp(playwright, baseURL, 'Settings Editor');
   try {
     const promo = await p.post('/v1/promotions', { name: 'Serum BOGO', kind: 'bogo', items: [p.serum.id] });
     await p.post('/v1/quick_buttons', { name: 'Botox and serum', items: [{ item: p.botox.id }, { item: p.serum.id }] });
     await p.post('/v1/quick_buttons', { name: 'Filler', position: 2, items: [{ item: p.filler.id }] });
-    const prog = await p.post('/v1/membership_programs', { name: 'Glow Club' });
+    const prog = await p.post('/v1/membership_programs', { name: 'Glow Club', agreement: 'I authorise Glow to charge my card monthly until I cancel.' });
     const tier = await p.post(`/v1/membership_programs/${prog.id}/tiers`, {
       name: 'Gold', discount_bps: 1000, monthly_fee: 9900, member_prices: [{ item: p.botox.id, price: 20000 }],
     });
     const tok = await p.post('/sandbox/v1/tokens', { number: '4242424242424242', exp_month: 12, exp_year: 2031, cvc: '123' });
     const card = await p.post(`/v1/patients/${p.patient.id}/cards`, { token: tok.id });
-    await p.post('/v1/memberships', { patient: p.patient.id, tier: tier.id, card: card.id, clinic: p.clinic.id, agreement_signature: 'Ava Stone' });
 
+    // The provider enrols the patient on the patient page: the agreement, signed by name, the card on file.
     await signInAs(page, p.provider);
+    await page.goto(`/patients/${p.patient.id}?tab=memberships`);
+    await page.getByRole('button', { name: 'Enrol in a membership' }).click();
+    const ed = page.getByRole('dialog', { name: 'Enrol Ava Stone' });
+    await expect(ed.getByLabel('Tier')).toHaveValue(tier.id);
+    await expect(ed.getByLabel('Card on file')).toHaveValue(card.id);
+    await expect(ed.getByLabel('Agreement text')).toContainText('charge my card monthly');
+    await ed.getByRole('button', { name: 'Enrol and charge' }).click();
+    await expect(ed.getByLabel('Signature')).toHaveAttribute('aria-invalid', 'true');
+    await ed.getByLabel('Signature').fill('Ava Stone');
+    const enrolled = apiResponse(page, 'POST', '/v1/memberships');
+    await ed.getByRole('button', { name: 'Enrol and charge' }).click();
+    expect((await enrolled).status()).toBe(201);
+    await expect(ed).toHaveCount(0);
+    const memberRow = page.getByRole('tabpanel').getByRole('row').filter({ hasText: 'Glow Club · Gold' });
+    await expect(memberRow).toContainText('Active');
+    const mems = await p.get(`/v1/memberships?patient=${p.patient.id}`);
+    expect(mems.data.map((m) => [m.tier, m.status, m.card, m.agreement_signature.name])).toEqual([[tier.id, 'active', card.id, 'Ava Stone']]);
+    await shoot(page, 'patient-membership-enrolled');
+
     await page.goto(`/invoices/new?patient=${p.patient.id}`);
     await expect(page.getByText('Ava Stone', { exact: true })).toBeVisible();
     const quick = page.getByRole('group', { name: 'Quick buttons' });
