@@ -111,7 +111,7 @@ export function PromotionsPage() {
               <td class="promo-name"><div class="strong">${p.name}</div>
                 <div class="small muted"><${Badge} tone="accent">${kindOf(p.kind).short}<//> ${offerText(p, catalog)}${p.priority ? ` · priority ${p.priority}` : ''}</div></td>
               <td class="promo-items">${itemNames(catalog, p.items, 3)}</td>
-              <td class="nowrap">${datesText(p, tz)}</td>
+              <td class="promo-dates">${datesText(p, tz)}</td>
               <td>${clinicNames(p.clinics)}</td>
               <td><${Badge} tone=${tone}>${label}<//></td>
               <td class="actions">${p.archived
