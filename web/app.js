@@ -68,6 +68,12 @@ const FrontDeskPage = lazy(() => import('./screens/frontdesk.js'), 'FrontDeskPag
 const drawers = () => import('./screens/drawer.js');
 const DrawersPage = lazy(drawers, 'DrawersPage');
 const DrawerPage = lazy(drawers, 'DrawerPage');
+const PromotionsPage = lazy(() => import('./screens/promotions.js'), 'PromotionsPage');
+const QuickButtonsPage = lazy(() => import('./screens/quickbuttons.js'), 'QuickButtonsPage');
+const MembershipsPage = lazy(() => import('./screens/memberships.js'), 'MembershipsPage');
+const accountSettings = () => import('./screens/accountsettings.js');
+const InvoiceSettingsPage = lazy(accountSettings, 'InvoiceSettingsPage');
+const FinancingPage = lazy(accountSettings, 'FinancingPage');
 
 // ---------------------------------------------------------------------------
 // Routes: [pattern segments, component, least role, title].
@@ -95,6 +101,11 @@ const ROUTES = [
   [['clinics'], ClinicsPage, 'admin', 'Clinics'],
   [['audit'], AuditPage, 'admin', 'Audit log'],
   [['settings', 'pos'], PosSettingsPage, 'head_admin', 'POS settings'],
+  [['settings', 'promotions'], PromotionsPage, 'admin', 'Promotions'],
+  [['settings', 'quick-buttons'], QuickButtonsPage, 'admin', 'Quick buttons'],
+  [['settings', 'memberships'], MembershipsPage, 'admin', 'Memberships'],
+  [['settings', 'invoices'], InvoiceSettingsPage, 'head_admin', 'Invoice settings'],
+  [['settings', 'financing'], FinancingPage, 'head_admin', 'Financing'],
 ];
 const REDIRECTS = { '/': '/patients', '/catalog': '/catalog/services', '/settings': '/settings/pos' };
 
@@ -126,7 +137,10 @@ const NAV = [
   { href: '/users', label: 'Users', icon: 'users', role: 'admin', prefix: '/users' },
   { href: '/clinics', label: 'Clinics', icon: 'clinics', role: 'admin', prefix: '/clinics' },
   { href: '/audit', label: 'Audit log', icon: 'audit', role: 'admin', prefix: '/audit' },
-  { href: '/settings/pos', label: 'POS settings', icon: 'settings', role: 'head_admin', prefix: '/settings' },
+  // Promotions, quick buttons, memberships (admin) and the head admin's
+  // invoice settings and financing: the pages of /settings but POS.
+  { href: '/settings/promotions', label: 'Checkout settings', icon: 'tag', role: 'admin', prefix: '/settings' },
+  { href: '/settings/pos', label: 'POS settings', icon: 'settings', role: 'head_admin', prefix: '/settings/pos' },
 ];
 
 // ---------------------------------------------------------------------------
@@ -189,7 +203,8 @@ function Shell({ me, path, pathname, reloadMe }) {
     setClinic, reloadMe, reloadClinics,
   }), [me, clinics, clinic]);
 
-  const redirect = REDIRECTS[pathname];
+  // /settings is the head admin's POS settings; an admin's settings start at promotions.
+  const redirect = pathname === '/settings' && !atLeast(role, 'head_admin') ? '/settings/promotions' : REDIRECTS[pathname];
   useEffect(() => { if (redirect) navigate(redirect, { replace: true }); }, [redirect]);
 
   const m = redirect ? null : match(pathname);

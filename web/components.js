@@ -36,6 +36,7 @@ const paths = {
   flag: html`<path d="M5 17.5V3M5 3.5h9l-2 3.5 2 3.5H5"/>`,
   reader: html`<rect x="5.5" y="2.5" width="9" height="15" rx="2"/><path d="M8 5.5h4M8.5 14.5h3"/><path d="M7.8 9.2a3 3 0 0 1 4.4 0"/>`,
   cash: html`<rect x="2.5" y="5.5" width="15" height="9" rx="1.5"/><circle cx="10" cy="10" r="2"/><path d="M5 8v4M15 8v4"/>`,
+  tag: html`<path d="M3 10.2V4a1 1 0 0 1 1-1h6.2l6.8 6.8-7.2 7.2z"/><circle cx="6.8" cy="6.8" r="1.3"/>`,
   refresh: html`<path d="M16 10a6 6 0 1 1-1.8-4.3"/><path d="M16.5 3.5v3.5H13"/>`,
 };
 

@@ -3,14 +3,14 @@
 
 const { test, expect, USERS, navLink, signIn } = require('./fixtures');
 
-const ALL = ['Patients', 'Front desk', 'Invoices', 'Catalog', 'Cash drawer', 'Users', 'Clinics', 'Audit log', 'POS settings'];
+const ALL = ['Patients', 'Front desk', 'Invoices', 'Catalog', 'Cash drawer', 'Users', 'Clinics', 'Audit log', 'Checkout settings', 'POS settings'];
 // Checkout is everyone's work: providers check out too, and cash tenders
 // need an open drawer whoever takes them.
 const CHECKOUT = ['Front desk', 'Invoices', 'Cash drawer'];
 
 const CASES = [
   { role: 'head_admin', sees: ALL },
-  { role: 'admin', sees: ['Patients', 'Catalog', ...CHECKOUT, 'Users', 'Clinics', 'Audit log'] },
+  { role: 'admin', sees: ['Patients', 'Catalog', ...CHECKOUT, 'Users', 'Clinics', 'Audit log', 'Checkout settings'] },
   { role: 'provider', sees: ['Patients', 'Catalog', ...CHECKOUT] },
   { role: 'front_desk', sees: ['Patients', 'Catalog', ...CHECKOUT] },
 ];
@@ -31,7 +31,10 @@ for (const { role, sees } of CASES) {
 
 // Typing the address of a page above one's role shows no such page. The
 // addresses are the head admin's navigation links.
-const ADMIN_PAGES = { '/users': 'admin', '/clinics': 'admin', '/audit': 'admin', '/settings/pos': 'head_admin' };
+const ADMIN_PAGES = {
+  '/users': 'admin', '/clinics': 'admin', '/audit': 'admin', '/settings/promotions': 'admin', '/settings/quick-buttons': 'admin',
+  '/settings/memberships': 'admin', '/settings/pos': 'head_admin', '/settings/invoices': 'head_admin', '/settings/financing': 'head_admin',
+};
 
 for (const role of ['front_desk', 'admin']) {
   test(`${role} opening pages above the role by address gets "no access"`, async ({ page }) => {
@@ -42,7 +45,7 @@ for (const role of ['front_desk', 'admin']) {
       await expect(navLink(page, 'Patients'), `${path}: still signed in`).toBeVisible();
       await expect(page.getByRole('heading', { level: 1 }), path).toHaveText(/access|not allowed|permission/i);
       await expect(page.getByRole('table'), `${path}: no data`).toHaveCount(0);
-      await expect(page.getByRole('button', { name: /^(Invite user|New clinic|Apply filters)$/ }), path).toHaveCount(0);
+      await expect(page.getByRole('button', { name: /^(Invite user|New clinic|Apply filters|New promotion|New group|New program)$/ }), path).toHaveCount(0);
     }
   });
 }

@@ -5,11 +5,11 @@
 // server's.
 import {
   html, useState, useEffect, useRef, api, useApp, useLoad, usePager, useDebounced, navigate, Link,
-  queryParam, toast, money, dateTime, dateTimeLong, atLeast, uid,
+  queryParam, toast, money, percent, dateTime, dateTimeLong, atLeast, uid, listAll, ApiError,
 } from '../lib.js';
 import {
   Button, PageHeader, ListState, Pager, FormDialog, useForm, ConfirmDialog, FormAlert, Icon, Segmented,
-  currencySymbol,
+  currencySymbol, Dialog,
 } from '../components.js';
 import { PatientPicker, PatientName, usePatientNames, patientById, Detail } from './paykit.js';
 import { PaymentsCard, RefundDialog, ReceiptDialog, PaymentLinkDialog } from './invoicepay.js';
@@ -59,6 +59,8 @@ export function InvoicesPage() {
   const set = (k) => (e) => setDraft({ ...draft, [k]: e.currentTarget.value });
   const onSubmit = (e) => { e.preventDefault(); apply({ ...draft, patient: draftPatient ? draftPatient.id : '' }); };
   const open = (v) => navigate('/invoices/' + v.id);
+  // One patient's invoices can be merged (the filter names the patient).
+  const merge = useMerge(applied.patient ? rows : [], tz);
 
   return html`<div class="page">
     <${PageHeader} title="Invoices" subtitle="Invoices and quotes, newest first."
@@ -91,12 +93,13 @@ export function InvoicesPage() {
       <${ListState} state=${list} empty=${rows.length === 0} emptyIcon="receipt"
         emptyText=${filtered ? 'No invoices match these filters' : 'No invoices yet'}
         emptyHint=${filtered ? null : 'Create an invoice or a quote for a patient’s treatment.'}>
+        ${merge.bar}
         <div class="table-wrap"><table class="table">
-          <thead><tr><th scope="col">Invoice</th><th scope="col">Status</th><th scope="col">Patient</th>
+          <thead><tr>${merge.head}<th scope="col">Invoice</th><th scope="col">Status</th><th scope="col">Patient</th>
             <th scope="col" class="hide-narrow">Provider</th>${live.length > 1 && html`<th scope="col">Clinic</th>`}
             <th scope="col" class="num">Total</th><th scope="col" class="num">Due</th><th scope="col">Created</th></tr></thead>
-          <tbody>${rows.map((v) => html`<tr key=${v.id} class="row-link" onClick=${(e) => { if (!e.target.closest('a,button')) open(v); }}>
-            <td class="nowrap"><${Link} href=${'/invoices/' + v.id} class=${'strong-link' + (v.number ? ' inv-no' : '')}>${invoiceTitle(v)}<//></td>
+          <tbody>${rows.map((v) => html`<tr key=${v.id} class=${'row-link' + merge.rowClass(v)} onClick=${(e) => { if (!e.target.closest('a,button,input,label')) open(v); }}>
+            ${merge.cell(v)}<td class="nowrap"><${Link} href=${'/invoices/' + v.id} class=${'strong-link' + (v.number ? ' inv-no' : '')}>${invoiceTitle(v)}<//></td>
             <td><${InvoiceStatus} invoice=${v} /></td>
             <td>${v.patient ? (names[v.patient] || html`<span class="muted">…</span>`) : html`<span class="muted">—</span>`}</td>
             <td class="muted hide-narrow nowrap">${users.name(v.provider) || '—'}</td>
@@ -109,6 +112,7 @@ export function InvoicesPage() {
         <${Pager} pager=${pager} hasMore=${list.data && list.data.has_more} lastId=${rows.length ? rows[rows.length - 1].id : null} label="invoices" />
       <//>
     </section>
+    ${merge.dialog}
   </div>`;
 }
 
@@ -189,6 +193,7 @@ export function InvoicePage({ id }) {
           <${Detail} label="Invoice discount">${v.discount ? discountLabel(v.discount, v.currency) : html`<span class="muted">None</span>`}<//>
           <${Detail} label="Created">${dateTime(v.created, tz)}<//>
           <${Detail} label="Finalized">${v.finalized ? dateTime(v.finalized, tz) : html`<span class="muted">Not yet</span>`}<//>
+          ${v.merged_into && html`<${Detail} label="Merged into"><${MergedInto} id=${v.merged_into} /><//>`}
           <${Detail} label="At the front desk">${isQueued(v) ? 'Since ' + dateTime(v.queued, tz) : html`<span class="muted">No</span>`}<//>
           <div class="dl-wide"><dt>Invoice ID</dt><dd class="mono small">${v.id}</dd></div>
         </dl>
@@ -216,6 +221,11 @@ export function InvoicePage({ id }) {
     ${dialog === 'provider' && html`<${ProviderDialog} invoice=${v} users=${users.list} onClose=${() => setDialog(null)}
       onDone=${(name) => done(`Provider changed to ${name}`)} />`}
   </div>`;
+}
+
+function MergedInto({ id }) {
+  const r = useLoad((signal) => api('GET', '/v1/invoices/' + encodeURIComponent(id), { signal }), [id]);
+  return html`<${Link} href=${'/invoices/' + id} class="inv-no">${r.data ? invoiceTitle(r.data) : 'The merged invoice'}<//>`;
 }
 
 // The saved lines and totals, as the server priced them.
@@ -378,6 +388,9 @@ function InvoiceEditor({ invoice, kind: initialKind, patientId }) {
   const priced = {};
   if (pv.data) pv.data.lines.forEach((r, i) => { if (pv.uids[i]) priced[pv.uids[i]] = r; });
   const pvSlot = pv.fresh && pv.error ? errorSlot(pv.error.param, pv.uids) : null;
+  const tier = pv.data && lines.length > 0 ? pv.data.membership_tier : null;
+  const promoNames = usePromotionNames(pv.data ? pv.data.lines.map((r) => r.promotion).filter(Boolean) : []);
+  const quick = useLoad(() => (clinicId ? listAll('/v1/quick_buttons', { clinic: clinicId }) : Promise.resolve([])), [clinicId]);
 
   // What shows at a field: what was typed wrong, else the server's word.
   const errorAt = (slot) => {
@@ -391,6 +404,8 @@ function InvoiceEditor({ invoice, kind: initialKind, patientId }) {
 
   const setLine = (u, patch) => { setSaveError(null); setLines((ls) => ls.map((l) => (l.uid === u ? { ...l, ...patch } : l))); };
   const removeLine = (u) => { setSaveError(null); setLines((ls) => ls.filter((l) => l.uid !== u)); };
+  // Several may be added at once (a quick-button group): each call sees
+  // the lines the previous one left.
   const addItem = (it) => {
     setSaveError(null);
     setLines((ls) => {
@@ -465,6 +480,8 @@ function InvoiceEditor({ invoice, kind: initialKind, patientId }) {
           </select></div>
       </div>
       ${['patient', 'provider', 'clinic'].map((s) => errorAt(s) && html`<p key=${s} class="field-error"><${Icon} name="alert" size=${14} /><span class="msg">${errorAt(s)}</span></p>`)}
+      ${tier && html`<p class="member-note" role="status"><${Icon} name="star" size=${16} />
+        <span><span class="strong">${patient ? patient.name + ' is a' : 'A'} ${tier.name} member.</span>${' '}Member prices apply to their items${tier.discount_bps ? `, and ${percent(tier.discount_bps)} comes off everything else` : ''}, as the server priced it.</span></p>`}
     </section>
     <section class="card" aria-labelledby="ie-items">
       <div class="section-head">
@@ -473,6 +490,7 @@ function InvoiceEditor({ invoice, kind: initialKind, patientId }) {
       </div>
       <div class="item-search-wrap">
         <${ItemSearch} catalog=${catalog} clinicId=${clinicId} inputRef=${search} onAdd=${addItem} autofocus=${!editing} />
+        <${QuickButtons} groups=${quick.data || []} catalog=${catalog} onAdd=${addItem} />
       </div>
       ${lines.length === 0
         ? html`<div class="state state-empty state-flat"><span class="state-icon"><${Icon} name="receipt" size=${22} /></span>
@@ -480,7 +498,7 @@ function InvoiceEditor({ invoice, kind: initialKind, patientId }) {
         : html`<div class="table-wrap"><table class="table lines editor-lines">
           <thead><tr><th scope="col">Item</th><th scope="col" class="qty-col">Qty</th><th scope="col" class="disc-col">Discount</th>
             <th scope="col" class="num">Amount</th><th scope="col" class="actions-col"><span class="visually-hidden">Remove</span></th></tr></thead>
-          <tbody>${lines.map((l) => html`<${EditorLine} key=${l.uid} line=${l} r=${priced[l.uid]} stale=${!pv.fresh}
+          <tbody>${lines.map((l) => html`<${EditorLine} key=${l.uid} line=${l} r=${priced[l.uid]} stale=${!pv.fresh} promoNames=${promoNames}
             currency=${currency} symbol=${symbol} errorAt=${errorAt} setLine=${setLine} removeLine=${removeLine} />`)}</tbody>
         </table></div>`}
       <div class="editor-foot">
@@ -519,7 +537,7 @@ function FieldError({ id, message }) {
 
 // One line of the editor: the item, its quantity and discount, and what
 // the server made of it (r: the preview's line; absent until priced).
-function EditorLine({ line: l, r, stale, currency, symbol, errorAt, setLine, removeLine }) {
+function EditorLine({ line: l, r, stale, promoNames, currency, symbol, errorAt, setLine, removeLine }) {
   const qErr = errorAt(l.uid + ':quantity');
   const dErr = errorAt(l.uid + ':discount');
   const iErr = errorAt(l.uid + ':item');
@@ -536,7 +554,9 @@ function EditorLine({ line: l, r, stale, currency, symbol, errorAt, setLine, rem
   return html`<tr class=${stale ? 'is-stale' : ''}>
     <td><div class="strong">${l.name}</div>
       <div class="line-meta"><${ItemKind} kind=${l.kind} />${r && html`<span>${money(r.unit_price, currency)} each</span>`}
-        ${r && r.taxable ? html`<span>Taxable</span>` : null}</div>
+        ${r && r.taxable ? html`<span>Taxable</span>` : null}
+        ${r && r.unit_price_source === 'member' ? html`<span class="tag tag-member" title="The member price of the patient's tier"><${Icon} name="star" size=${12} />Member price</span>` : null}
+        ${r && r.promotion ? html`<span class="tag tag-promo" title="The promotion this line takes part in"><${Icon} name="tag" size=${12} />${promoNames[r.promotion] || 'Promotion'}</span>` : null}</div>
       <${FieldError} message=${iErr} /></td>
     <td class="qty-col"><div class="stepper">
       <button type="button" class="icon-btn icon-btn-sm" aria-label=${'One less ' + l.name} onClick=${() => step(-1)}>−</button>
@@ -553,6 +573,47 @@ function EditorLine({ line: l, r, stale, currency, symbol, errorAt, setLine, rem
     <td class="actions"><button type="button" class="icon-btn" aria-label=${'Remove ' + l.name} onClick=${() => removeLine(l.uid)}>
       <${Icon} name="close" size=${16} /></button></td>
   </tr>`;
+}
+
+// The clinic's POS quick buttons (GET /v1/quick_buttons?clinic=): per
+// group, its name adds every item of the group, each item's button adds
+// that one. Items no longer in the catalog (archived) are left out.
+function QuickButtons({ groups, catalog, onAdd }) {
+  const shown = groups.map((g) => ({
+    ...g, items: g.items.map((x) => catalog.items.find((it) => it.id === x.item)).filter(Boolean),
+  })).filter((g) => g.items.length > 0);
+  if (shown.length === 0) return null;
+  const addAll = (g) => g.items.forEach((it) => onAdd(it));
+  return html`<div class="quick-buttons" role="group" aria-label="Quick buttons">
+    ${shown.map((g) => html`<div key=${g.id} class="qb-group" role="group" aria-label=${g.name}>
+      <button type="button" class="qb-name" onClick=${() => addAll(g)}
+        aria-label=${`Add ${g.name}: ${g.items.map((it) => it.name).join(', ')}`}><${Icon} name="plus" size=${14} />${g.name}
+        ${g.items.length > 1 ? html`<span class="qb-count">${g.items.length}</span>` : null}</button>
+      ${g.items.length > 1 && g.items.map((it) => html`<button key=${it.id} type="button" class="qb-item" aria-label=${'Add ' + it.name}
+        onClick=${() => onAdd(it)}>${it.name}</button>`)}
+    </div>`)}
+  </div>`;
+}
+
+// Names of promotions by id, for the lines the preview says took part in
+// one. Each is read once per page view (GET /v1/promotions/:id).
+const promoCache = new Map();
+function usePromotionNames(ids) {
+  const [names, setNames] = useState({});
+  const key = [...new Set(ids)].sort().join(',');
+  useEffect(() => {
+    let live = true;
+    for (const id of key ? key.split(',') : []) {
+      if (!promoCache.has(id)) {
+        const p = api('GET', '/v1/promotions/' + encodeURIComponent(id)).then((x) => x.name);
+        p.catch(() => promoCache.delete(id));
+        promoCache.set(id, p);
+      }
+      promoCache.get(id).then((name) => { if (live) setNames((n) => (n[id] === name ? n : { ...n, [id]: name })); }).catch(() => {});
+    }
+    return () => { live = false; };
+  }, [key]);
+  return names;
 }
 
 // Search the catalog and add an item: an ARIA combobox. Arrow keys move,
@@ -613,6 +674,7 @@ export function PatientInvoices({ patient }) {
     query: { patient: patient.id, limit: PAGE, starting_after: pager.after }, signal,
   }), [patient.id, pager.after]);
   const rows = list.data ? list.data.data : [];
+  const merge = useMerge(rows, tz);
   const newHref = (kind) => `/invoices/new?patient=${encodeURIComponent(patient.id)}${kind ? '&kind=' + kind : ''}`;
   return html`<div class="tab-pad">
     ${!patient.archived && html`<div class="tab-actions">
@@ -620,11 +682,12 @@ export function PatientInvoices({ patient }) {
       <${Link} class="btn btn-primary btn-sm" href=${newHref('')}><${Icon} name="plus" size=${14} />New invoice<//></div>`}
     <${ListState} state=${list} empty=${rows.length === 0} emptyIcon="receipt" rows=${3}
       emptyText="No invoices yet" emptyHint="Invoices and quotes for this patient will appear here.">
+      ${merge.bar}
       <div class="table-wrap"><table class="table table-compact">
-        <thead><tr><th scope="col">Invoice</th><th scope="col">Status</th><th scope="col" class="num">Total</th>
+        <thead><tr>${merge.head}<th scope="col">Invoice</th><th scope="col">Status</th><th scope="col" class="num">Total</th>
           <th scope="col" class="num">Due</th><th scope="col">Created</th></tr></thead>
-        <tbody>${rows.map((v) => html`<tr key=${v.id} class="row-link" onClick=${(e) => { if (!e.target.closest('a,button')) navigate('/invoices/' + v.id); }}>
-          <td class="nowrap"><${Link} href=${'/invoices/' + v.id} class="strong-link inv-no">${invoiceTitle(v)}<//></td>
+        <tbody>${rows.map((v) => html`<tr key=${v.id} class=${'row-link' + merge.rowClass(v)} onClick=${(e) => { if (!e.target.closest('a,button,input,label')) navigate('/invoices/' + v.id); }}>
+          ${merge.cell(v)}<td class="nowrap"><${Link} href=${'/invoices/' + v.id} class="strong-link inv-no">${invoiceTitle(v)}<//></td>
           <td><${InvoiceStatus} invoice=${v} /></td>
           <td class="num">${money(v.total, v.currency)}</td>
           <td class="num">${v.amount_due > 0 && isPayable(v) ? money(v.amount_due, v.currency) : html`<span class="muted">—</span>`}</td>
@@ -633,5 +696,84 @@ export function PatientInvoices({ patient }) {
       </table></div>
       <${Pager} pager=${pager} hasMore=${list.data && list.data.has_more} lastId=${rows.length ? rows[rows.length - 1].id : null} label="invoices" />
     <//>
+    ${merge.dialog}
   </div>`;
+}
+
+// ---------------------------------------------------------------------------
+// Merging: a patient's open (or draft) invoices with nothing paid become
+// one (POST /v1/invoices/merge). The server has the last word: invoices
+// of two clinics, say, are refused with 422 invoices_not_mergeable naming
+// the invoice (param "invoices[i]"), which the dialog shows.
+
+const canMerge = (v) => (v.status === 'open' || v.status === 'draft') && !v.amount_paid;
+
+// Selection checkboxes for a table of one patient's invoices, the bar
+// that merges the selected ones, and its dialog.
+function useMerge(rows, tz) {
+  const [sel, setSel] = useState([]);
+  const [open, setOpen] = useState(false);
+  const [failed, setFailed] = useState(null); // the id the server refused
+  const candidates = rows.filter(canMerge);
+  const chosen = rows.filter((v) => sel.includes(v.id) && canMerge(v));
+  const show = candidates.length >= 2;
+  const toggle = (id) => { setFailed(null); setSel((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id])); };
+  const label = (v) => `${invoiceTitle(v)} of ${dateTime(v.created, tz)}, ${money(v.total, v.currency)}`;
+  return {
+    head: show ? html`<th scope="col" class="check-col"><span class="visually-hidden">Merge</span></th>` : null,
+    cell: (v) => (show ? html`<td class="check-col">${canMerge(v) ? html`<input type="checkbox" class="row-check"
+      aria-label=${'Select ' + label(v) + ' to merge'} checked=${sel.includes(v.id)} onChange=${() => toggle(v.id)} />` : null}</td>` : null),
+    rowClass: (v) => (v.id === failed ? ' is-failed' : sel.includes(v.id) ? ' is-selected' : ''),
+    bar: show ? html`<div class="merge-bar" role="group" aria-label="Merge invoices">
+      <span class="small ${chosen.length ? 'strong' : 'muted'}">${chosen.length === 0
+        ? 'Select two or more open invoices to merge them into one.'
+        : `${chosen.length} selected${chosen.length < 2 ? ': select one more to merge' : ''}`}</span>
+      ${chosen.length > 0 && html`<${Button} size="sm" variant="ghost" onClick=${() => { setSel([]); setFailed(null); }}>Clear<//>`}
+      <${Button} size="sm" variant="primary" disabled=${chosen.length < 2} onClick=${() => setOpen(true)}>
+        ${chosen.length >= 2 ? `Merge ${chosen.length} invoices` : 'Merge invoices'}<//>
+    </div>` : null,
+    dialog: open && html`<${MergeDialog} invoices=${chosen} tz=${tz} onClose=${() => setOpen(false)} onFailed=${setFailed} />`,
+  };
+}
+
+function MergeDialog({ invoices, tz, onClose, onFailed }) {
+  const { clinics } = useApp();
+  const form = useForm({});
+  const [bad, setBad] = useState(null);
+  const clinic = invoices[0] ? clinics.find((x) => x.id === invoices[0].clinic) : null;
+  const submit = async (_, key) => {
+    setBad(null);
+    try {
+      const r = await api('POST', '/v1/invoices/merge', { body: { invoices: invoices.map((v) => v.id) }, key });
+      toast(`Merged into ${r.number || invoiceTitle(r)}`);
+      navigate('/invoices/' + r.id);
+    } catch (e) {
+      const m = /^invoices\[(\d+)\]/.exec(e.param || '');
+      const v = m ? invoices[parseInt(m[1], 10)] : null;
+      if (!v) throw e;
+      setBad(v.id);
+      onFailed(v.id);
+      // The server's message names the invoice (its number, or "invoice
+      // (draft)"); the list below marks which one it is.
+      throw new ApiError(e.status, { ...(e.detail || {}), param: null, message: `These invoices can't be merged: ${e.message}.` });
+    }
+  };
+  return html`<${Dialog} title=${`Merge ${invoices.length} invoices?`} onClose=${onClose}
+      description="They become one new invoice that owes exactly what they owe together.">
+    <form class="dialog-form" noValidate onSubmit=${form.handleSubmit(submit)}>
+      <div class="dialog-body">
+        <${FormAlert} message=${form.formError} />
+        <ul class="merge-list" aria-label="Invoices to merge">${invoices.map((v) => html`<li key=${v.id} class=${v.id === bad ? 'is-failed' : ''}>
+          <span class=${'strong' + (v.number ? ' inv-no' : '')}>${invoiceTitle(v)}</span>
+          <span class="small muted">${dateTime(v.created, tz)}</span>
+          <span class="num strong">${money(v.total, v.currency)}</span></li>`)}</ul>
+        <p class="confirm-text">The new invoice is finalized with the next number of ${clinic ? clinic.name : 'its clinic'}, its lines priced as they were.
+          These ${invoices.length} become void and point to it; the numbered ones keep their numbers.</p>
+      </div>
+      <div class="dialog-foot">
+        <${Button} onClick=${onClose}>Cancel<//>
+        <${Button} type="submit" variant="primary" busy=${form.busy}>Merge invoices<//>
+      </div>
+    </form>
+  <//>`;
 }

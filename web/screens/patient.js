@@ -1,8 +1,9 @@
 // One patient: details, edit, archive/restore (admin), and the tabs that
 // later capabilities fill (invoices, payments, cards, wallet, memberships,
-// gift cards). Invoices (invoices.js, loaded when the tab shows) and cards
-// on file (cards.js) are live; the other tabs show their empty state until
-// their capability lands, never sample data.
+// gift cards). Invoices (invoices.js, loaded when the tab shows),
+// memberships (patientmemberships.js, likewise) and cards on file
+// (cards.js) are live; the other tabs show their empty state until their
+// capability lands, never sample data.
 import {
   html, useState, useEffect, api, useApp, useLoad, toast, phone, calendarDate, dateOnly, atLeast,
   queryParam, setQueryParam,
@@ -76,7 +77,8 @@ export function PatientPage({ id }) {
       <section class="card activity" aria-label="Activity">
         <${Tabs} label="Patient activity" value=${tab} onChange=${(t) => setQueryParam('tab', t === 'invoices' ? null : t)}
           tabs=${TABS.map((t) => ({ id: t.id, label: t.label, render: () => (t.id === 'cards' ? html`<${PatientCards} patient=${patient} />`
-            : t.id === 'invoices' ? html`<${InvoicesTab} patient=${patient} />` : html`<div class="state state-empty state-flat">
+            : t.id === 'invoices' ? html`<${InvoicesTab} patient=${patient} />`
+            : t.id === 'memberships' ? html`<${LazyTab} load=${loadMemberships} name="PatientMemberships" what="memberships" patient=${patient} />` : html`<div class="state state-empty state-flat">
             <span class="state-icon"><${Icon} name=${t.icon} size=${22} /></span>
             <p class="state-title">${t.empty}</p><p class="state-text">${t.hint}</p></div>`) }))} />
       </section>
@@ -90,6 +92,18 @@ export function PatientPage({ id }) {
       message="The patient returns to the patient list and search."
       onConfirm=${restore} onClose=${() => setDialog(null)} />`}
   </div>`;
+}
+
+// The memberships tab's module, loaded when the tab first shows.
+const loadMemberships = () => import('./patientmemberships.js');
+function LazyTab({ load, name, what, patient }) {
+  const [mod, setMod] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => { load().then(setMod).catch(setError); }, []);
+  if (error) return html`<div class="state state-error" role="alert"><p class="state-title">Couldn't load the ${what}</p><p class="state-text">${error.message}</p></div>`;
+  if (!mod) return html`<div class="state state-loading" aria-busy="true"><span class="visually-hidden">Loading…</span><div class="skeleton-row"><span></span><span></span><span></span></div></div>`;
+  const Comp = mod[name];
+  return html`<${Comp} patient=${patient} />`;
 }
 
 // The invoices module is the invoice screens': loaded when the tab first
