@@ -6,7 +6,8 @@
 // change due. A decline (402) names the tender (error.param
 // "tenders[i]"); a 409 means another clerk is paying it.
 //
-// Keyboard: Alt+1..4 picks card, cash, check or other; Enter adds the
+// Keyboard: Alt+1..6 picks card, cash, check, other, Cherry or Klarna
+// (patient financing, when the practice connected it); Enter adds the
 // tender; Ctrl+Enter (Cmd+Enter) takes the payment.
 //
 // Money: the amounts of the invoice and of the tip split come from the
@@ -32,6 +33,8 @@ const METHODS = [
   { id: 'cash', label: 'Cash', icon: 'cash', key: '2' },
   { id: 'check', label: 'Check', icon: 'receipt', key: '3' },
   { id: 'external', label: 'Other', icon: 'bank', key: '4' },
+  { id: 'cherry', label: 'Cherry', icon: 'bank', key: '5' },
+  { id: 'klarna', label: 'Klarna', icon: 'bank', key: '6' },
 ];
 
 // The exact sum of integer minor units (what the clerk has tendered).
@@ -188,11 +191,11 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
   const choose = (m) => { setMethod(m); setErrors({}); focusAmount(); };
   const set = (k) => (e) => { setDraft({ ...draft, [k]: e.currentTarget.value }); setErrors((x) => ({ ...x, [k]: null })); };
 
-  // Alt+1..4 picks the method; Ctrl+Enter takes the payment.
+  // Alt+1..6 picks the method; Ctrl+Enter takes the payment.
   useEffect(() => {
     const onKey = (e) => {
       if (document.querySelector('dialog[open]')) return;
-      if (e.altKey && !e.ctrlKey && !e.metaKey && /^Digit[1-4]$/.test(e.code)) {
+      if (e.altKey && !e.ctrlKey && !e.metaKey && /^Digit[1-6]$/.test(e.code)) {
         e.preventDefault();
         choose(METHODS[parseInt(e.code.slice(5), 10) - 1].id);
       } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -223,6 +226,9 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
       const ref = draft.reference.trim();
       if (!ref) errs.reference = method === 'check' ? 'Enter the check number.' : 'Enter a reference, such as the terminal’s receipt number.';
       Object.assign(t, { reference: ref, label: method === 'check' ? `Check #${ref}` : `Other · ${ref}` });
+    } else if (method === 'cherry' || method === 'klarna') {
+      if (!v.patient) errs.amount = 'Financing is the patient’s: this invoice has no patient.';
+      Object.assign(t, { label: method === 'cherry' ? 'Cherry financing' : 'Klarna' });
     } else if (cardFrom === 'saved') {
       const card = src.cards.find((x) => x.id === pick.card);
       if (!card) errs.card = v.patient ? 'This patient has no card on file.' : 'A walk-in has no card on file.';
@@ -313,7 +319,7 @@ function TenderPanel({ invoice: v, users, onPaid, onStale }) {
     : `Take ${money(tendered, c)}${tipTotal > 0 ? ' + ' + money(tipTotal, c) + ' tip' : ''}`;
   return html`<section class="card tender-panel" aria-labelledby="tp-title">
     <div class="section-head"><div><h2 id="tp-title" class="section-title">Payment</h2>
-      <p class="small muted"><kbd>Alt</kbd>+<kbd>1</kbd>–<kbd>4</kbd> method · <kbd>Enter</kbd> adds · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> takes payment</p></div></div>
+      <p class="small muted"><kbd>Alt</kbd>+<kbd>1</kbd>–<kbd>6</kbd> method · <kbd>Enter</kbd> adds · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> takes payment</p></div></div>
     <div class="tender-body">
       <div class="tender-sum">
         <div><span class="stat-label">Due</span><span class="stat-value num">${money(v.amount_due, c)}</span></div>
