@@ -155,7 +155,6 @@ wal_sync(struct group_sync *g)
     }
     if (g->wal_fd < 0)
         return -1;
-    g->syncs++;
     return fdatasync(g->wal_fd);
 }
 
@@ -180,6 +179,7 @@ group_sync_wait(struct group_sync *g, uint64_t ticket)
         r = wal_sync(g); /* one thread at a time: syncing guards wal_fd */
         pthread_mutex_lock(&g->mu);
         g->syncing = false;
+        g->syncs++;
         if (r == 0 && target > g->durable)
             g->durable = target;
         if (r != 0) {
