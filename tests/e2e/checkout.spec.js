@@ -3,13 +3,14 @@
 // (buy one, get one free) and sends it to the front desk; the desk checks
 // it out with a keyed card and cash (change due), a tip split between two
 // providers; prints the receipt; refunds one line; and closes the drawer
-// with the expected cash, over/short zero. Screenshots go to
-// /tmp/poise-shots/.
+// with the expected cash, over/short zero. And a card-present tender: the
+// amount goes to a reader, the card is tapped, the checkout captures it.
+// Screenshots go to /tmp/poise-shots/.
 'use strict';
 
 const fs = require('node:fs');
 const crypto = require('node:crypto');
-const { test, expect, newPractice, submitSignIn, navLink, settle, watchPage } = require('./fixtures');
+const { test, expect, newPractice, submitSignIn, signInPractice, navLink, settle, watchPage } = require('./fixtures');
 
 const SHOTS = '/tmp/poise-shots';
 fs.mkdirSync(SHOTS, { recursive: true });
@@ -153,6 +154,32 @@ test('provider to front desk: member discount, BOGO, card + cash, tips split, re
     expect([closed.status, closed.over_short]).toEqual(['closed', 0]);
     await shoot(dp, 'drawer-closed-even');
     await desk.close();
+  } finally {
+    await p.dispose();
+  }
+});
+
+test('a card-present tender: the amount goes to the reader, the card is tapped, the checkout captures it', async ({ page, baseURL, playwright }) => {
+  const p = await newPractice(playwright, baseURL, { name: 'Reader Desk', activate: true });
+  try {
+    await p.post('/v1/card_readers', { clinic: p.clinic.id, serial_number: 'WPE-E2E-CO-1', label: 'Front reader' });
+    const svc = await p.post('/v1/services', { name: 'Microneedling', price: 35000 });
+    const inv = await p.post('/v1/invoices', { clinic: p.clinic.id, patient: p.patient.id, lines: [{ item: svc.id, quantity: 1 }] });
+    await p.post(`/v1/invoices/${inv.id}/finalize`, {});
+    await signInPractice(page, p, `/invoices/${inv.id}/checkout`);
+    await page.getByRole('group', { name: 'Card' }).getByRole('button', { name: 'Reader' }).click();
+    await expect(page.locator('#tn-reader option:checked')).toHaveText(/Front reader/);
+    await page.getByRole('button', { name: /^Add card tender/ }).click();
+    await page.getByRole('button', { name: /^Take / }).click();
+    const waiting = page.getByRole('status').filter({ hasText: 'Waiting for the card on Front reader' });
+    await expect(waiting).toContainText('$350.00');
+    await waiting.getByRole('button', { name: /Tap a test card/ }).click();
+    await expect(page.getByText('Paid in full')).toBeVisible();
+    const v = await (await p.request.get(`/v1/invoices/${inv.id}`)).json();
+    expect(v.status).toBe('paid');
+    expect(v.tenders[0].card.last4).toBe('4242');
+    const pay = await (await p.request.get(`/v1/payments/${v.tenders[0].payment}`)).json();
+    expect([pay.status, pay.card_present, pay.amount_captured]).toEqual(['succeeded', true, 35000]);
   } finally {
     await p.dispose();
   }
