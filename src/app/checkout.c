@@ -8,8 +8,10 @@
  *   begin   (first call only) write the checkout 'pending' with its
  *           request and commit: from here a crash is recoverable;
  *   legs    authorize each card leg as a payment whose key is derived
- *           from the checkout ("<checkout id>.<n>"), so it is made once;
- *   capture capture them all;
+ *           from the checkout ("<checkout id>.<n>"), so it is made once
+ *           (a lone card charged here is captured at once), then charge
+ *           the financing legs at their connectors;
+ *   capture capture the card holds;
  *   record  in one commit: tenders, tips, drawer cash, stock, the invoice
  *           and the checkout 'succeeded'.
  * A decline (or any refusal) after begin releases what was authorized or
