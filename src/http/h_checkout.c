@@ -63,31 +63,47 @@ put_payments(json_t *o, const struct invoice_tender *ts, size_t nt,
     json_put(o, "tips", b);
 }
 
-static enum err render_refund_of(struct req *req,
-                                 const struct invoice_refund *r, json_t **out);
+/* The rows of the refund, from rows of several refunds (sorted by refund). */
+struct refund_rows {
+    const struct invoice_refund_line *ls;
+    size_t nl;
+    const struct invoice_refund_tender *ts;
+    size_t nt;
+};
 
-/* The invoice's refunds, oldest first, into its detail. */
+static json_t *render_refund_of(const struct invoice_refund *r,
+                                const struct refund_rows *rows);
+
+/* The invoice's refunds, oldest first, into its detail: three reads. */
 static enum err
 render_refunds(struct req *req, json_t *inv, const char *invoice_id)
 {
     struct invoice_refund *rs;
-    size_t n;
+    struct invoice_refund_line *ls;
+    struct invoice_refund_tender *ts;
+    size_t n, nl, nt;
     json_t *list = json_array();
     enum err rc = store_invoice_refunds(req->ctx.db, req->ctx.a,
                                         req->ctx.account_id, invoice_id, &rs,
                                         &n, req->ei);
 
+    if (rc == ERR_OK)
+        rc = store_invoice_refund_lines_of(req->ctx.db, req->ctx.a,
+                                           req->ctx.account_id, invoice_id, &ls,
+                                           &nl, req->ei);
+    if (rc == ERR_OK)
+        rc = store_invoice_refund_tenders_of(req->ctx.db, req->ctx.a,
+                                             req->ctx.account_id, invoice_id,
+                                             &ts, &nt, req->ei);
     if (rc)
         return app_store_fail(rc, req->ei);
-    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
-        json_t *o;
+    for (size_t i = 0; i < n; i++) {
+        struct refund_rows rows = {ls, nl, ts, nt};
 
-        rc = render_refund_of(req, &rs[i], &o);
-        if (rc == ERR_OK)
-            (void)json_array_append_new(list, o);
+        (void)json_array_append_new(list, render_refund_of(&rs[i], &rows));
     }
     json_put(inv, "refunds", list);
-    return rc;
+    return ERR_OK;
 }
 
 enum err
@@ -145,21 +161,9 @@ h_invoice_pay(struct req *req, struct resp *resp)
 
 /* ---- refunds ---- */
 
-static enum err
-render_refund_of(struct req *req, const struct invoice_refund *r, json_t **out)
+static json_t *
+render_refund_of(const struct invoice_refund *r, const struct refund_rows *rows)
 {
-    struct invoice_refund_line *ls;
-    struct invoice_refund_tender *ts;
-    size_t nl, nt;
-    enum err rc = store_invoice_refund_lines(
-        req->ctx.db, req->ctx.a, req->ctx.account_id, r->id, &ls, &nl, req->ei);
-
-    if (rc == ERR_OK)
-        rc = store_invoice_refund_tenders(req->ctx.db, req->ctx.a,
-                                          req->ctx.account_id, r->id, &ts, &nt,
-                                          req->ei);
-    if (rc)
-        return app_store_fail(rc, req->ei);
     json_t *o = json_object();
     json_t *lines = json_array();
     json_t *tenders = json_array();
@@ -175,24 +179,31 @@ render_refund_of(struct req *req, const struct invoice_refund *r, json_t **out)
     json_put(o, "restock", json_boolean(r->restock));
     json_put(o, "reason", json_string(r->reason));
     json_put(o, "failure_code", json_str_or_null(r->failure_code));
-    for (size_t i = 0; i < nl; i++)
-        (void)json_array_append_new(
-            lines,
-            json_pack("{s:I,s:I,s:I,s:I}", "line", (json_int_t)ls[i].line_seq,
-                      "quantity", (json_int_t)ls[i].quantity, "net",
-                      (json_int_t)ls[i].net_minor, "tax",
-                      (json_int_t)ls[i].tax_minor));
-    for (size_t i = 0; i < nt; i++)
-        (void)json_array_append_new(
-            tenders, json_pack("{s:s,s:I,s:I,s:o}", "tender", ts[i].tender_id,
-                               "amount", (json_int_t)ts[i].amount_minor, "tip",
-                               (json_int_t)ts[i].tip_minor, "refund_ref",
-                               json_str_or_null(ts[i].refund_ref)));
+    for (size_t i = 0; i < rows->nl; i++) {
+        const struct invoice_refund_line *l = &rows->ls[i];
+
+        if (strcmp(l->refund_id, r->id) == 0)
+            (void)json_array_append_new(
+                lines,
+                json_pack("{s:I,s:I,s:I,s:I}", "line", (json_int_t)l->line_seq,
+                          "quantity", (json_int_t)l->quantity, "net",
+                          (json_int_t)l->net_minor, "tax",
+                          (json_int_t)l->tax_minor));
+    }
+    for (size_t i = 0; i < rows->nt; i++) {
+        const struct invoice_refund_tender *t = &rows->ts[i];
+
+        if (strcmp(t->refund_id, r->id) == 0)
+            (void)json_array_append_new(
+                tenders, json_pack("{s:s,s:I,s:I,s:o}", "tender", t->tender_id,
+                                   "amount", (json_int_t)t->amount_minor, "tip",
+                                   (json_int_t)t->tip_minor, "refund_ref",
+                                   json_str_or_null(t->refund_ref)));
+    }
     json_put(o, "lines", lines);
     json_put(o, "tenders", tenders);
     render_time(o, "created", r->created_at_ms);
-    *out = o;
-    return ERR_OK;
+    return o;
 }
 
 enum err
@@ -203,6 +214,9 @@ h_invoice_refund(struct req *req, struct resp *resp)
     struct invoice_refund r;
     struct invoice v;
     struct invoice_line *ls;
+    struct invoice_refund_line *rls = NULL;
+    struct invoice_refund_tender *rts = NULL;
+    struct refund_rows rows = {0};
     size_t n;
     json_t *o;
     enum err rc = req_id(req, 0, "inv", "invoice", &id);
@@ -217,11 +231,22 @@ h_invoice_refund(struct req *req, struct resp *resp)
     rc = app_invoice_refund(&req->ctx, id, req->body, text, req->idem_key,
                             req->request_hash, &r, req->ei);
     if (rc == ERR_OK)
-        rc = render_refund_of(req, &r, &o);
+        rc = store_invoice_refund_lines(req->ctx.db, req->ctx.a,
+                                        req->ctx.account_id, r.id, &rls,
+                                        &rows.nl, req->ei);
+    if (rc == ERR_OK)
+        rc = store_invoice_refund_tenders(req->ctx.db, req->ctx.a,
+                                          req->ctx.account_id, r.id, &rts,
+                                          &rows.nt, req->ei);
+    rows.ls = rls;
+    rows.ts = rts;
+    if (rc == ERR_STORE)
+        rc = app_store_fail(rc, req->ei);
     if (rc == ERR_OK)
         rc = app_invoice_get(&req->ctx, id, &v, &ls, &n, req->ei);
     if (rc)
         return rc;
+    o = render_refund_of(&r, &rows);
     json_put(o, "invoice", render_invoice(&v, ls, n));
     resp_json(resp, 201, o);
     return ERR_OK;

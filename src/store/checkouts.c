@@ -57,12 +57,16 @@ static const char sql_stock_tracked[] =
     "SELECT quantity FROM product_stock WHERE account_id = $1 AND "
     "product_id = $2 AND clinic_id = $3";
 
-static const char sql_tenders[] =
-    "SELECT id, invoice_id, checkout_id, seq, method, amount_minor, "
-    "tip_minor, received_minor, change_minor, refunded_minor, "
-    "tip_refunded_minor, currency, payment_id, drawer_id, reference, "
-    "card_brand, card_last4, created_at_ms FROM invoice_tenders WHERE "
-    "account_id = $1 AND invoice_id = $2 ORDER BY checkout_id, seq";
+/* Columns of tender_row, in its order. */
+#define TENDER_SELECT                                                          \
+    "SELECT id, invoice_id, checkout_id, seq, method, amount_minor, "          \
+    "tip_minor, received_minor, change_minor, refunded_minor, "                \
+    "tip_refunded_minor, currency, payment_id, drawer_id, reference, "         \
+    "card_brand, card_last4, created_at_ms FROM invoice_tenders "
+
+static const char sql_tenders[] = TENDER_SELECT
+    "WHERE account_id = $1 AND invoice_id = $2 "
+    "ORDER BY checkout_id, seq";
 static const char sql_tips[] =
     "SELECT checkout_id, provider_id, amount_minor, refunded_minor FROM "
     "invoice_tips WHERE account_id = $1 AND invoice_id = $2 "
@@ -318,12 +322,8 @@ store_invoice_tips(struct db *db, struct arena *a, const char *account_id,
                       (void **)out, count, NULL, ei);
 }
 
-static const char sql_tender_of_payment[] =
-    "SELECT id, invoice_id, checkout_id, seq, method, amount_minor, "
-    "tip_minor, received_minor, change_minor, refunded_minor, "
-    "tip_refunded_minor, currency, payment_id, drawer_id, reference, "
-    "card_brand, card_last4, created_at_ms FROM invoice_tenders WHERE "
-    "account_id = $1 AND payment_id = $2";
+static const char sql_tender_of_payment[] = TENDER_SELECT
+    "WHERE account_id = $1 AND payment_id = $2";
 
 enum err
 store_tender_of_payment(struct db *db, struct arena *a, const char *account_id,
@@ -472,15 +472,26 @@ static const char sql_refund_line_insert[] =
     "INSERT INTO invoice_refund_lines (account_id, refund_id, line_seq, "
     "quantity, net_minor, tax_minor) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char sql_refund_lines[] =
-    "SELECT line_seq, quantity, net_minor, tax_minor FROM "
+    "SELECT line_seq, quantity, net_minor, tax_minor, refund_id FROM "
     "invoice_refund_lines WHERE account_id = $1 AND refund_id = $2 "
     "ORDER BY line_seq";
+/* The same rows for every refund of an invoice, in one statement each. */
+static const char sql_invoice_refund_lines[] =
+    "SELECT l.line_seq, l.quantity, l.net_minor, l.tax_minor, l.refund_id "
+    "FROM invoice_refund_lines l JOIN invoice_refunds r ON r.account_id = "
+    "l.account_id AND r.id = l.refund_id WHERE l.account_id = $1 AND "
+    "r.invoice_id = $2 ORDER BY l.refund_id, l.line_seq";
+static const char sql_invoice_refund_tenders[] =
+    "SELECT t.tender_id, t.amount_minor, t.tip_minor, t.refund_ref, "
+    "t.refund_id FROM invoice_refund_tenders t JOIN invoice_refunds r ON "
+    "r.account_id = t.account_id AND r.id = t.refund_id WHERE t.account_id "
+    "= $1 AND r.invoice_id = $2 ORDER BY t.refund_id, t.tender_id";
 static const char sql_refund_tender_insert[] =
     "INSERT INTO invoice_refund_tenders (account_id, refund_id, tender_id, "
     "amount_minor, tip_minor, refund_ref) VALUES ($1, $2, $3, $4, "
     "$5, $6)";
 static const char sql_refund_tenders[] =
-    "SELECT tender_id, amount_minor, tip_minor, refund_ref FROM "
+    "SELECT tender_id, amount_minor, tip_minor, refund_ref, refund_id FROM "
     "invoice_refund_tenders WHERE account_id = $1 AND refund_id = $2 "
     "ORDER BY tender_id";
 static const char sql_refund_tender_done[] =
@@ -532,6 +543,7 @@ refund_line_row(const struct db_rows *r, size_t i, void *out)
     x->quantity = db_i64(r, i, 1);
     x->net_minor = db_i64(r, i, 2);
     x->tax_minor = db_i64(r, i, 3);
+    x->refund_id = db_text(r, i, 4);
 }
 
 static void
@@ -543,6 +555,7 @@ refund_tender_row(const struct db_rows *r, size_t i, void *out)
     x->amount_minor = db_i64(r, i, 1);
     x->tip_minor = db_i64(r, i, 2);
     x->refund_ref = db_text(r, i, 3);
+    x->refund_id = db_text(r, i, 4);
 }
 
 enum err
@@ -739,4 +752,31 @@ store_line_refunded(struct db *db, struct arena *a, const char *account_id,
 
     NEED_ACCOUNT(account_id);
     return db_exec(db, a, sql_line_refunded, p, 4, NULL, ei);
+}
+
+enum err
+store_invoice_refund_lines_of(struct db *db, struct arena *a,
+                              const char *account_id, const char *invoice_id,
+                              struct invoice_refund_line **out, size_t *count,
+                              struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(invoice_id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_list_as(db, a, sql_invoice_refund_lines, p, 2, refund_line_row,
+                      sizeof(**out), 0, (void **)out, count, NULL, ei);
+}
+
+enum err
+store_invoice_refund_tenders_of(struct db *db, struct arena *a,
+                                const char *account_id, const char *invoice_id,
+                                struct invoice_refund_tender **out,
+                                size_t *count, struct errinfo *ei)
+{
+    struct db_param p[2] = {P_TEXT(account_id), P_TEXT(invoice_id)};
+
+    NEED_ACCOUNT(account_id);
+    return db_list_as(db, a, sql_invoice_refund_tenders, p, 2,
+                      refund_tender_row, sizeof(**out), 0, (void **)out, count,
+                      NULL, ei);
 }

@@ -162,6 +162,7 @@ struct invoice_refund {
 };
 
 struct invoice_refund_line {
+    const char *refund_id; /* set when read */
     int64_t line_seq;
     int64_t quantity;
     int64_t net_minor;
@@ -170,6 +171,7 @@ struct invoice_refund_line {
 
 /* Where a refund's money goes: a tender, its part and tip part. */
 struct invoice_refund_tender {
+    const char *refund_id; /* set when read */
     const char *tender_id;
     int64_t amount_minor;
     int64_t tip_minor;
@@ -221,6 +223,17 @@ store_invoice_refund_tenders(struct db *db, struct arena *a,
                              const char *account_id, const char *refund_id,
                              struct invoice_refund_tender **out, size_t *count,
                              struct errinfo *ei);
+/* The lines and tender parts of every refund of an invoice. */
+MUST_CHECK enum err
+store_invoice_refund_lines_of(struct db *db, struct arena *a,
+                              const char *account_id, const char *invoice_id,
+                              struct invoice_refund_line **out, size_t *count,
+                              struct errinfo *ei);
+MUST_CHECK enum err
+store_invoice_refund_tenders_of(struct db *db, struct arena *a,
+                                const char *account_id, const char *invoice_id,
+                                struct invoice_refund_tender **out,
+                                size_t *count, struct errinfo *ei);
 /* The refunds of an invoice, oldest first. */
 MUST_CHECK enum err store_invoice_refunds(struct db *db, struct arena *a,
                                           const char *account_id,
