@@ -521,18 +521,29 @@ send_static(struct MHD_Connection *c, struct rstate *st, const char *method)
     log_request(st, method, st->url, NULL, r.status);
 }
 
-static bool
-body_too_large(struct MHD_Connection *c, const struct rstate *st)
+/*
+ * A body announced over the route's limit is refused with 413. Up to
+ * HTTP_DRAIN_MAX it is read and dropped first, so the client, still
+ * sending, gets to read the answer (a server that closes on unread data
+ * makes the client's socket reset before the 413 is seen); beyond that
+ * the answer goes at once and the connection closes.
+ */
+#define HTTP_DRAIN_MAX (8 * MiB)
+
+static void
+check_length(struct MHD_Connection *c, struct rstate *st)
 {
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "Content-Length");
     int64_t n;
 
-    if (cl == NULL)
-        return false;
-    if (str_to_i64(str_c(cl), 0, INT64_MAX, &n) != ERR_OK)
-        return false;
-    return (uint64_t)n > st->body_max;
+    if (cl == NULL || str_to_i64(str_c(cl), 0, INT64_MAX, &n) != ERR_OK ||
+        (uint64_t)n <= st->body_max)
+        return;
+    if ((uint64_t)n <= HTTP_DRAIN_MAX)
+        st->body_too_large = true; /* drop it, then answer 413 */
+    else
+        st->early_status = 413;
 }
 
 static enum MHD_Result
@@ -549,8 +560,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
         *con_cls = st;
         metrics_inflight_add(1);
         log_set_request_id(st->request_id);
-        if (st->route != NULL && body_too_large(c, st))
-            st->early_status = 413;
+        if (st->route != NULL)
+            check_length(c, st);
         if (is_static(st, method)) {
             send_static(c, st, method);
             st->early_status = 200; /* answered: ignore any body */
